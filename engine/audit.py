@@ -1,0 +1,118 @@
+"""The audit log: append-only events, each hash-chained to the previous one.
+
+An event's hash covers the previous hash and every recorded field, so editing,
+deleting, inserting or reordering events breaks the chain at the first bad ``seq``.
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Event, Instance
+
+GENESIS = "0" * 64
+
+
+def canonical(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=str)
+
+
+def utc_text(at: datetime) -> str:
+    """A timestamp as the chain hashes it: UTC, naive ISO (databases differ on zones)."""
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC).replace(tzinfo=None)
+    return at.isoformat()
+
+
+def event_hash(prev_hash: str, instance_id: str, seq: int, kind: str, actor: str,
+               at: datetime, task_id, task_spec, task_nth, data, snapshot) -> str:
+    body = canonical([instance_id, seq, kind, actor, utc_text(at), task_id, task_spec,
+                      task_nth, data, snapshot])
+    return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def append(session: Session, instance: Instance, kind: str, actor: str, at: datetime, *,
+           task=None, data=None, snapshot=None) -> Event:
+    """Add the instance's next event to the session (the caller's transaction commits it).
+
+    ``task`` is an ``engine.runtime.TaskRef``-like object with id, spec, title, nth.
+    ``data`` is deep-copied: later changes to the workflow never reach the record.
+    """
+    seq = instance.last_seq + 1
+    data = copy.deepcopy(data)
+    at = at.astimezone(UTC)
+    task_id, spec, title, nth = (task.id, task.spec, task.title, task.nth) if task else (
+        None, None, None, None)
+    digest = event_hash(instance.last_hash or GENESIS, instance.id, seq, kind, actor, at,
+                        task_id, spec, nth, data, snapshot)
+    event = Event(instance_id=instance.id, seq=seq, kind=kind, actor=actor, at=at,
+                  task_id=task_id, task_spec=spec, task_title=title, task_nth=nth,
+                  data=data, snapshot=snapshot, prev_hash=instance.last_hash or GENESIS,
+                  hash=digest)
+    session.add(event)
+    instance.last_seq = seq
+    instance.last_hash = digest
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    instance_id: str
+    events: int
+    first_bad_seq: int | None
+    reason: str
+
+    @property
+    def ok(self) -> bool:
+        return self.first_bad_seq is None
+
+
+def check_chain(instance_id: str, rows, head_seq: int | None = None,
+                head_hash: str | None = None) -> ChainReport:
+    """Check one instance's events (ordered by id, i.e. as written).
+
+    ``rows`` are ``Event`` objects or tuples in the same field order. The instance row's
+    head (last_seq, last_hash) catches events deleted from the end of the log.
+    """
+    prev, expected_seq, count = GENESIS, 1, 0
+    for row in rows:
+        count += 1
+        if row.seq != expected_seq:
+            return ChainReport(instance_id, count, expected_seq,
+                               f"expected event {expected_seq}, found {row.seq} "
+                               "(an event was deleted, inserted or reordered)")
+        if row.prev_hash != prev:
+            return ChainReport(instance_id, count, row.seq,
+                               "the link to the previous event is broken")
+        digest = event_hash(prev, instance_id, row.seq, row.kind, row.actor, row.at,
+                            row.task_id, row.task_spec, row.task_nth, row.data, row.snapshot)
+        if digest != row.hash:
+            return ChainReport(instance_id, count, row.seq,
+                               "the event's content does not match its hash (edited)")
+        prev, expected_seq = row.hash, expected_seq + 1
+    if head_seq is not None and (head_seq != expected_seq - 1 or (
+            head_hash and head_hash != prev)):
+        return ChainReport(instance_id, count, expected_seq,
+                           f"the instance records {head_seq} events, the log has "
+                           f"{expected_seq - 1} (events were deleted or added)")
+    return ChainReport(instance_id, count, None, "verified")
+
+
+def verify_instance(session: Session, instance_id: str) -> ChainReport:
+    instance = session.get(Instance, instance_id)
+    rows = session.scalars(select(Event).where(Event.instance_id == instance_id)
+                           .order_by(Event.id)).all()
+    head = (instance.last_seq, instance.last_hash) if instance else (None, None)
+    return check_chain(instance_id, rows, *head)
+
+
+def history(session: Session, instance_id: str) -> list[Event]:
+    return list(session.scalars(select(Event).where(Event.instance_id == instance_id)
+                                .order_by(Event.seq)))

@@ -1,0 +1,266 @@
+"""The ``opiflow`` command.
+
+Every command that returns data has ``--json``; every refusal exits non-zero with a
+one-line reason (and what to do) on stderr.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from . import config
+from .errors import ModelError, OpiflowError
+
+
+def _engine(ctx: click.Context):
+    from .runtime import Engine
+
+    if ctx.obj is None:
+        ctx.obj = Engine()
+    return ctx.obj
+
+
+def _fail(message: str, code: int = 1):
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def refusals(fn):
+    """Turn an engine refusal into a one-line reason and a non-zero exit."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ModelError as err:
+            for problem in err.problems:
+                click.echo(str(problem), err=True)
+            _fail(str(err))
+        except OpiflowError as err:
+            _fail(str(err))
+
+    return wrapper
+
+
+def _load_data(value: str | None):
+    if value is None:
+        return None
+    text = Path(value[1:]).read_text(encoding="utf-8") if value.startswith("@") else value
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        _fail(f"--data is not valid JSON: {err}. Give a JSON object or @FILE")
+
+
+def _out(as_json: bool, value, text_lines):
+    if as_json:
+        click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+    else:
+        for line in text_lines:
+            click.echo(line)
+
+
+@click.group()
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """opiflow: innovation partnerships and innovative procurement as BPMN workflows."""
+
+
+@main.command("init-db")
+@click.pass_context
+@refusals
+def init_db(ctx):
+    """Create or upgrade the database schema."""
+    engine = _engine(ctx)
+    engine.init_db()
+    click.echo(f"database ready: {engine.sql.url.render_as_string(hide_password=True)}")
+
+
+@main.command()
+@click.argument("path", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@refusals
+def deploy(ctx, path, as_json):
+    """Deploy every model folder under PATH (default: the workflows folder)."""
+    results = _engine(ctx).deploy(path)
+    _out(as_json, [r.__dict__ for r in results],
+         [f"{r.model}: {r.version[:12]} ({'new version' if r.created else 'unchanged'})"
+          for r in results])
+
+
+@main.command()
+@click.argument("path", required=False)
+@click.option("--json", "as_json", is_flag=True)
+def validate(path, as_json):
+    """Check models without deploying: every problem with file, element and what to do."""
+    from . import specs
+
+    root = Path(path or config.get("OPIFLOW_WORKFLOWS"))
+    if not root.exists():
+        _fail(f"{root} does not exist")
+    problems = []
+    for folder in specs.model_folders(root):
+        problems += [(folder.name, p) for p in specs.check(folder.name, specs.read_files(folder))]
+    _out(as_json, [{"model": m, **p.__dict__} for m, p in problems],
+         [f"{m}/{p}" for m, p in problems] or ["no problems found"])
+    if problems:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@refusals
+def models(ctx, as_json):
+    """The deployed models and their newest versions."""
+    rows = _engine(ctx).models()
+    _out(as_json, rows, [f"{r['model']}  {r['version'][:12]}  ({r['versions']} version(s))"
+                         for r in rows] or ["no models deployed"])
+
+
+@main.group()
+def users():
+    """Manage users."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--authority", required=True, help="The authority the user works for.")
+@click.option("--groups", default="", help="Comma-separated groups (lane names).")
+@click.option("--audits", default="", help="Auditors: comma-separated authorities audited.")
+@click.option("--password", default=None, help="A password for the web UI.")
+@click.pass_context
+@refusals
+def users_add(ctx, name, authority, groups, audits, password):
+    """Add or update a user."""
+    from .passwords import hash_password
+
+    split = [g.strip() for g in groups.split(",") if g.strip()]
+    audited = [a.strip() for a in audits.split(",") if a.strip()]
+    _engine(ctx).add_user(name, authority, split, audits=audited,
+                          password_hash=hash_password(password) if password else None)
+    click.echo(f"user {name} ({authority}; groups: {', '.join(split) or '-'})")
+
+
+@main.command()
+@click.argument("model")
+@click.option("--as", "user", required=True)
+@click.option("--data", default=None, help="JSON object or @FILE")
+@click.pass_context
+@refusals
+def start(ctx, model, user, data):
+    """Start an instance of MODEL; prints its id."""
+    click.echo(_engine(ctx).start(model, user, _load_data(data)))
+
+
+@main.command()
+@click.option("--instance", default=None)
+@click.option("--as", "user", default=None)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@refusals
+def tasks(ctx, instance, user, as_json):
+    """Open tasks (those USER may work on, with --as)."""
+    rows = _engine(ctx).tasks(user=user, instance_id=instance)
+    _out(as_json, [t.as_dict() for t in rows],
+         [f"{t.id}  {t.title}  [{t.lane}]  {t.assignee or '-'}  "
+          f"due {t.due_at.date().isoformat() if t.due_at else '-'}  {t.instance_id[:8]}"
+          for t in rows] or ["no open tasks"])
+
+
+@main.command()
+@click.argument("task")
+@click.option("--as", "user", required=True)
+@click.pass_context
+@refusals
+def claim(ctx, task, user):
+    """Claim TASK."""
+    _engine(ctx).claim(task, user)
+    click.echo(f"claimed by {user}")
+
+
+@main.command()
+@click.argument("task")
+@click.option("--as", "user", required=True)
+@click.pass_context
+@refusals
+def unclaim(ctx, task, user):
+    """Give TASK back to its group."""
+    _engine(ctx).unclaim(task, user)
+    click.echo("unclaimed")
+
+
+@main.command()
+@click.argument("task")
+@click.option("--as", "user", required=True)
+@click.option("--data", required=True, help="JSON object or @FILE")
+@click.pass_context
+@refusals
+def complete(ctx, task, user, data):
+    """Complete TASK with form data."""
+    engine = _engine(ctx)
+    instance = engine.complete(task, user, _load_data(data))
+    shown = engine.show(instance)
+    click.echo(f"completed; instance {instance} is {shown['status']}"
+               + "".join(f"\n  next: {t['title']} [{t['lane']}] {t['id']}"
+                         for t in shown["open_tasks"]))
+
+
+@main.command()
+@click.option("--model", default=None)
+@click.option("--status", default=None)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@refusals
+def instances(ctx, model, status, as_json):
+    """Instances, newest first."""
+    rows = _engine(ctx).instances(model=model, status=status)
+    _out(as_json, rows, [f"{r['id']}  {r['model']}  {r['status']}  {r['phase'] or '-'}  "
+                         f"{r['title']}" for r in rows] or ["no instances"])
+
+
+@main.command()
+@click.argument("instance")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@refusals
+def show(ctx, instance, as_json):
+    """Where INSTANCE stands: status, phase, open tasks, waiting timers, data."""
+    info = _engine(ctx).show(instance)
+    lines = [f"{info['title']} ({info['model']} {info['version'][:12]})",
+             f"status: {info['status']}   phase: {info['phase'] or '-'}   "
+             f"authority: {info['authority']}   events: {info['events']}"]
+    lines += [f"open: {t['title']} [{t['lane']}] {t['assignee'] or 'unclaimed'}  {t['id']}"
+              for t in info["open_tasks"]]
+    lines += [f"waiting: {w['name'] or w['type']} until {w['value']}" for w in info["waiting"]]
+    _out(as_json, info, lines)
+
+
+@main.command()
+@click.option("--now", "now", default=None, help="ISO time to fire timers at (default: now)")
+@click.pass_context
+@refusals
+def tick(ctx, now):
+    """Fire every timer that is due."""
+    at = None
+    if now:
+        try:
+            at = datetime.fromisoformat(now)
+        except ValueError:
+            _fail(f"--now {now} is not an ISO time, e.g. 2027-04-07T09:00")
+    moved = _engine(ctx).tick(at)
+    click.echo(f"{len(moved)} instance(s) moved" + "".join(f"\n  {i}" for i in moved))
+
+
+@main.command()
+def settings():
+    """The settings (environment variables), their values and what they do."""
+    for setting in config.SETTINGS:
+        click.echo(f"{setting.name}={config.get(setting.name)}\n    {setting.help}")
+

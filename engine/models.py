@@ -1,0 +1,147 @@
+"""The tables. Specs (model versions) and running state (instances) are kept apart.
+
+- ``model_versions`` holds every deployed version's files; a version is their content hash.
+- ``instances`` holds one serialized workflow per instance, with an optimistic lock column.
+- ``open_tasks`` indexes the open human tasks so task lists never deserialize workflows.
+- ``events`` is the append-only audit log, hash-chained per instance.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator):
+    """A timestamp stored in UTC and read back time-zone aware, on every database
+    (SQLite keeps no zone: without this, local and UTC times would mix)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("opiflow stores only time-zone aware timestamps")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Authority(Base):
+    """A contracting authority (ordregiver): a region, municipality or agency."""
+
+    __tablename__ = "authorities"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"))
+    groups: Mapped[list] = mapped_column(JSON, default=list)
+    # authorities an auditor may read (names); empty for staff
+    audits: Mapped[list] = mapped_column(JSON, default=list)
+    password_hash: Mapped[str | None] = mapped_column(String(300), nullable=True)
+
+
+class ModelVersion(Base):
+    """One deployed version of a process model: its files, named by their content hash."""
+
+    __tablename__ = "model_versions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[str] = mapped_column(String(64))
+    files: Mapped[dict] = mapped_column(JSON)
+    deployed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    __table_args__ = (UniqueConstraint("model", "version"),)
+
+
+class Instance(Base):
+    __tablename__ = "instances"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    model: Mapped[str] = mapped_column(String(100), index=True)
+    model_version: Mapped[str] = mapped_column(String(64))
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(20), index=True)  # running|completed|cancelled
+    phase: Mapped[str] = mapped_column(String(100), default="")
+    state: Mapped[str] = mapped_column(Text)  # the serialized workflow (JSON text)
+    lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
+    next_timer_at: Mapped[datetime | None] = mapped_column(
+        UtcDateTime(), nullable=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    started_by: Mapped[str] = mapped_column(String(100))
+    # the head of this instance's audit chain
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64), default="")
+    __mapper_args__ = {"version_id_col": lock_version}
+
+
+class OpenTask(Base):
+    """An open (ready) human task, kept in step with the workflow state."""
+
+    __tablename__ = "open_tasks"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    instance_id: Mapped[str] = mapped_column(
+        ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    authority_id: Mapped[int] = mapped_column(Integer)
+    model: Mapped[str] = mapped_column(String(100))
+    spec: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300))
+    lane: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    form: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    assignee: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    phase: Mapped[str] = mapped_column(String(100), default="")
+    __table_args__ = (
+        Index("ix_open_tasks_lane_authority", "authority_id", "lane"),
+        Index("ix_open_tasks_assignee", "assignee"),
+    )
+
+
+class Event(Base):
+    """One audit event. Append-only: (instance_id, seq) orders the log and detects races."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[str] = mapped_column(String(36))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+    task_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    task_spec: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    task_title: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    # which of the ready tasks with this spec it was, so replay can find it again
+    task_nth: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    data: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    snapshot: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (UniqueConstraint("instance_id", "seq", name="uq_events_instance_seq"),)

@@ -1,0 +1,259 @@
+"""Process models: read a model folder, check it, name its version, parse it.
+
+A model is a folder under ``workflows/``: BPMN and DMN files and JSON Schema forms
+(``forms/*.schema.json`` or beside the BPMN). Its version is the SHA-256 of its files'
+paths and contents, so deploying unchanged files creates no new version. The main
+process's id is the folder name.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+from . import scripting
+from .errors import ModelError
+
+MODEL_SUFFIXES = (".bpmn", ".dmn", ".json")
+NS = {
+    "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    "spiff": "http://spiffworkflow.org/bpmn/schema/1.0/core",
+    "dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/",
+}
+FLOW_NODES = (
+    "task", "userTask", "manualTask", "scriptTask", "serviceTask", "businessRuleTask",
+    "sendTask", "receiveTask", "callActivity", "subProcess", "startEvent", "endEvent",
+    "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
+    "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",
+)
+# properties of a user task that hold restricted Python expressions
+EXPRESSION_PROPERTIES = ("due", "sealedUntil")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a model: where, what, and what to do."""
+
+    file: str
+    element: str | None
+    message: str
+    fix: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}" + (f" [{self.element}]" if self.element else "")
+        return f"{where}: {self.message} — {self.fix}"
+
+
+@dataclass
+class ParsedModel:
+    """A parsed model version: the top spec, its called processes and its forms."""
+
+    name: str
+    version: str
+    spec: object
+    subprocess_specs: dict
+    forms: dict[str, dict]
+
+    def task_spec(self, name: str):
+        for spec in [self.spec, *self.subprocess_specs.values()]:
+            if name in spec.task_specs:
+                return spec.task_specs[name]
+        return None
+
+
+def read_files(folder: Path) -> dict[str, str]:
+    """The model's files as {relative path: text}, sorted by path."""
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and path.suffix in MODEL_SUFFIXES:
+            files[path.relative_to(folder).as_posix()] = path.read_text(encoding="utf-8")
+    return files
+
+
+def content_hash(files: dict[str, str]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + files[name].encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def model_folders(path: Path) -> list[Path]:
+    """``path`` itself if it is a model folder, else its sub-folders that hold BPMN."""
+    if any(path.glob("*.bpmn")):
+        return [path]
+    return sorted(p for p in path.iterdir() if p.is_dir() and any(p.glob("*.bpmn")))
+
+
+def form_name(task_spec) -> str | None:
+    return (getattr(task_spec, "extensions", None) or {}).get("properties", {}).get(
+        "formJsonSchemaFilename")
+
+
+def find_form(forms: dict[str, dict], name: str) -> dict | None:
+    return forms.get(f"forms/{name}") or forms.get(name)
+
+
+def parse(name: str, files: dict[str, str]) -> ParsedModel:
+    """Parse a model's files; raises ModelError listing every problem found."""
+    problems = check(name, files)
+    if problems:
+        raise ModelError(f"the model {name} has {len(problems)} problem(s)", problems=problems,
+                         hint="run `opiflow validate` and fix each one")
+    return _parse_cached(name, content_hash(files), json.dumps(files))
+
+
+@functools.lru_cache(maxsize=64)
+def _parse_cached(name: str, version: str, files_json: str) -> ParsedModel:
+    files = json.loads(files_json)
+    parser, forms = _parser_for(files)
+    spec = parser.get_spec(name)
+    subprocess_specs = parser.get_subprocess_specs(name)
+    return ParsedModel(name, version, spec, subprocess_specs, forms)
+
+
+def _parser_for(files: dict[str, str]) -> tuple[SpiffBpmnParser, dict[str, dict]]:
+    parser = SpiffBpmnParser(validator=BpmnValidator())
+    forms = {}
+    for path, text in files.items():
+        if path.endswith(".bpmn"):
+            parser.add_bpmn_str(text.encode("utf-8"), filename=path)
+        elif path.endswith(".dmn"):
+            parser.add_dmn_str(text.encode("utf-8"), filename=path)
+        elif path.endswith(".json"):
+            forms[path] = json.loads(text)
+    return parser, forms
+
+
+def check(name: str, files: dict[str, str]) -> list[Problem]:
+    """Every problem in a model: XML, BPMN parse, forms, lanes, scripts, diagram layout."""
+    from .rules import validators  # the domain validators a task may name
+
+    problems: list[Problem] = []
+    if not any(p.endswith(".bpmn") for p in files):
+        return [Problem(name, None, "the folder holds no .bpmn file",
+                        "add the process model as NAME.bpmn")]
+    trees = {}
+    for path, text in files.items():
+        if path.endswith(".json"):
+            problems += _check_form(path, text)
+            continue
+        try:
+            trees[path] = etree.fromstring(text.encode("utf-8"))
+        except etree.XMLSyntaxError as err:
+            problems.append(Problem(path, None, f"not well-formed XML: {err}",
+                                    "fix the XML at that line (or re-save it from the modeler)"))
+    if problems:
+        return problems
+    try:
+        parser, forms = _parser_for(files)
+        spec = parser.get_spec(name, required=False)
+        if spec is None:
+            return [Problem(name, None, f"no process with id '{name}'",
+                            f"give the main process the id of its folder, '{name}'")]
+        subprocess_specs = parser.get_subprocess_specs(name)
+    except ValidationException as err:
+        return [Problem(getattr(err, "file_name", "") or name, getattr(err, "id", None),
+                        str(err).splitlines()[0], "fix the element in the modeler")]
+    except Exception as err:  # the parser raises many kinds; each is a model problem
+        return [Problem(name, None, f"the BPMN does not parse: {err}",
+                        "open it in a BPMN modeler and fix the element named")]
+    for spec_ in [spec, *subprocess_specs.values()]:
+        problems += _check_user_tasks(spec_, forms, validators.VALIDATORS)
+    for path, tree in trees.items():
+        problems += _check_scripts(path, tree)
+        if path.endswith(".bpmn"):
+            problems += _check_layout(path, tree)
+    return problems
+
+
+def _check_form(path: str, text: str) -> list[Problem]:
+    try:
+        schema = json.loads(text)
+        Draft202012Validator.check_schema(schema)
+    except json.JSONDecodeError as err:
+        return [Problem(path, None, f"not valid JSON: {err}", "fix the JSON syntax")]
+    except SchemaError as err:
+        return [Problem(path, None, f"not a valid JSON Schema: {err.message}",
+                        "fix the schema (draft 2020-12)")]
+    if schema.get("type") != "object":
+        return [Problem(path, None, "a form schema must have \"type\": \"object\"",
+                        "wrap the fields in an object schema with properties")]
+    return []
+
+
+def _check_user_tasks(spec, forms, validators) -> list[Problem]:
+    problems = []
+    for task_spec in spec.task_specs.values():
+        if not getattr(task_spec, "manual", False):
+            continue
+        file, element = task_spec.bpmn_id and spec.file, task_spec.bpmn_id
+        form = form_name(task_spec)
+        props = task_spec.extensions.get("properties", {})
+        if not task_spec.lane:
+            problems.append(Problem(file, element, "the user task is in no lane",
+                                    "put it in the lane of the group that does it"))
+        if not form:
+            problems.append(Problem(file, element, "the user task names no form",
+                                    "add the property formJsonSchemaFilename"))
+        elif find_form(forms, form) is None:
+            problems.append(Problem(file, element, f"the form {form} does not exist",
+                                    f"add forms/{form} or correct the name"))
+        if props.get("validate") and props["validate"] not in validators:
+            problems.append(Problem(file, element, f"unknown validator {props['validate']}",
+                                    f"use one of {', '.join(sorted(validators))}"))
+        for prop in EXPRESSION_PROPERTIES:
+            if props.get(prop) and (reason := scripting.check_expression(props[prop])):
+                problems.append(Problem(file, element, f"{prop}: {reason}",
+                                        "write a plain expression over the task data"))
+    return problems
+
+
+def _check_scripts(path: str, tree) -> list[Problem]:
+    problems = []
+    checks = [
+        (".//bpmn:scriptTask", "bpmn:script", scripting.check_script),
+        (".//bpmn:sequenceFlow", "bpmn:conditionExpression", scripting.check_expression),
+        (".//bpmn:timerEventDefinition", "bpmn:timeDate", scripting.check_expression),
+        (".//bpmn:timerEventDefinition", "bpmn:timeDuration", scripting.check_expression),
+        (".//bpmn:timerEventDefinition", "bpmn:timeCycle", scripting.check_expression),
+        (".//dmn:inputExpression", "dmn:text", scripting.check_expression),
+        (".//dmn:outputEntry", "dmn:text", scripting.check_expression),
+    ]
+    for owner_path, child, check_fn in checks:
+        for owner in tree.iterfind(owner_path, NS):
+            node = owner.find(child, NS)
+            if node is None or not (node.text or "").strip():
+                continue
+            reason = check_fn(node.text)
+            if reason:
+                element = owner.get("id") or owner.getparent().get("id")
+                problems.append(Problem(path, element, f"script refused: {reason}",
+                                        "use plain expressions and the exposed helpers; "
+                                        "imports and names starting with _ are not allowed"))
+    return problems
+
+
+def _check_layout(path: str, tree) -> list[Problem]:
+    shapes = {s.get("bpmnElement") for s in tree.iterfind(".//bpmndi:BPMNShape", NS)}
+    edges = {s.get("bpmnElement") for s in tree.iterfind(".//bpmndi:BPMNEdge", NS)}
+    problems = []
+    for tag in FLOW_NODES:
+        for node in tree.iterfind(f".//bpmn:{tag}", NS):
+            if node.get("id") not in shapes:
+                problems.append(Problem(path, node.get("id"), "no diagram shape (BPMNShape)",
+                                        "place the element on the diagram in a BPMN modeler"))
+    for flow in tree.iterfind(".//bpmn:sequenceFlow", NS):
+        if flow.get("id") not in edges:
+            problems.append(Problem(path, flow.get("id"), "no diagram edge (BPMNEdge)",
+                                    "draw the sequence flow in a BPMN modeler"))
+    return problems

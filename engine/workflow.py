@@ -1,0 +1,175 @@
+"""Operations on one SpiffWorkflow workflow: create, (de)serialize, read its state.
+
+No database here: :mod:`engine.runtime` loads and saves; this module only knows the
+workflow object.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
+
+from .audit import canonical
+from .clock import aware
+
+META = "_opiflow"  # workflow-level data the engine keeps: locked and sealed keys
+
+
+def _serializer() -> BpmnWorkflowSerializer:
+    registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
+    registry.register(date, lambda v: {"value": v.isoformat()},
+                      lambda v: date.fromisoformat(v["value"]))
+    return BpmnWorkflowSerializer(registry)
+
+
+SERIALIZER = _serializer()
+
+
+@dataclass(frozen=True)
+class TaskRef:
+    """A task as the audit log names it: its id, spec, title and which of the ready
+    tasks of that spec it was (``nth``), so a replay can find it again."""
+
+    id: str
+    spec: str
+    title: str
+    nth: int | None
+
+
+def new(parsed, script_engine) -> BpmnWorkflow:
+    return BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=script_engine)
+
+
+def dumps(wf: BpmnWorkflow) -> str:
+    return SERIALIZER.serialize_json(wf)
+
+
+def loads(text: str, script_engine) -> BpmnWorkflow:
+    wf = SERIALIZER.deserialize_json(text)
+    wf.script_engine = script_engine  # not serialized: re-attach every time
+    return wf
+
+
+def all_tasks(wf: BpmnWorkflow):
+    yield from wf.tasks.values()
+    for sub in wf.subprocesses.values():
+        yield from sub.tasks.values()
+
+
+def _path(task) -> tuple:
+    """The task's position in the tree (child indexes from the root), for a stable order."""
+    steps = []
+    while task is not None:
+        parent = task.parent
+        if parent is None:
+            wf = task.workflow
+            parent_id = getattr(wf, "parent_task_id", None)
+            if parent_id is None:
+                break
+            steps.append(-1)
+            task = wf.top_workflow.get_task_from_id(parent_id)
+            continue
+        steps.append(parent.children.index(task))
+        task = parent
+    return tuple(reversed(steps))
+
+
+def ready_human_tasks(wf: BpmnWorkflow) -> list:
+    tasks = [t for t in all_tasks(wf) if t.state == TaskState.READY and t.task_spec.manual]
+    return sorted(tasks, key=_path)
+
+
+def ref(wf: BpmnWorkflow, task) -> TaskRef:
+    same = [t for t in ready_human_tasks(wf) if t.task_spec.name == task.task_spec.name]
+    nth = next((i for i, t in enumerate(same) if t.id == task.id), 0)
+    return TaskRef(str(task.id), task.task_spec.name, title(task), nth)
+
+
+def find(wf: BpmnWorkflow, spec: str, nth: int):
+    same = [t for t in ready_human_tasks(wf) if t.task_spec.name == spec]
+    return same[nth] if nth < len(same) else None
+
+
+def get_task(wf: BpmnWorkflow, task_id: str):
+    from uuid import UUID
+
+    try:
+        key = UUID(str(task_id))
+    except ValueError:
+        return None
+    task = wf.get_task_from_id(key)
+    if task is None:
+        for sub in wf.subprocesses.values():
+            task = sub.get_task_from_id(key)
+            if task is not None:
+                break
+    return task
+
+
+def title(task) -> str:
+    return task.task_spec.bpmn_name or task.task_spec.name
+
+
+def properties(task_spec) -> dict:
+    return (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+
+
+def instructions(task_spec) -> str:
+    return (getattr(task_spec, "extensions", None) or {}).get("instructionsForEndUser") or ""
+
+
+def meta(wf: BpmnWorkflow) -> dict:
+    return wf.data.setdefault(META, {"locked": {}, "sealed": {}})
+
+
+def current_data(wf: BpmnWorkflow) -> dict:
+    """The instance's data as a person would read it: the last completed task's data,
+    updated with each ready task's data; the whole workflow data once it has ended."""
+    data: dict = {}
+    if wf.last_task is not None:
+        data.update(wf.last_task.data)
+    for task in ready_human_tasks(wf):
+        data.update(task.data)
+    if wf.is_completed():
+        data.update(wf.data)
+    return {k: v for k, v in data.items() if not k.startswith("_")}
+
+
+def snapshot(wf: BpmnWorkflow) -> dict:
+    """A compact record of the state after an event: task states per spec and a digest of
+    each data key. Replay compares it after every event."""
+    tasks: dict[str, dict[str, int]] = {}
+    for task in all_tasks(wf):
+        if task.state < TaskState.READY:
+            continue  # predicted branches vary with nothing the user did
+        counts = tasks.setdefault(task.task_spec.name, {})
+        state = TaskState.get_name(task.state)
+        counts[state] = counts.get(state, 0) + 1
+    data = {key: hashlib.sha256(canonical(value).encode()).hexdigest()[:16]
+            for key, value in current_data(wf).items()}
+    return {"tasks": tasks, "data": data, "completed": wf.is_completed()}
+
+
+def next_timer(wf: BpmnWorkflow) -> datetime | None:
+    """When the earliest waiting timer is due (None when nothing waits on time)."""
+    times = []
+    for pending in wf.waiting_events():
+        value = pending.value
+        if pending.event_type.endswith("TimerEventDefinition") and isinstance(value, str):
+            try:
+                times.append(aware(datetime.fromisoformat(value)))
+            except ValueError:
+                continue
+        elif isinstance(value, dict) and "next" in value:
+            times.append(aware(datetime.fromisoformat(value["next"])))
+    return min(times) if times else None
+
+
+def phase(wf: BpmnWorkflow) -> str:
+    value = current_data(wf).get("status_phase", "")
+    return str(value)[:100]
