@@ -1,0 +1,86 @@
+"""The fee ledger for the development phases (Dir. Art. 31(2)).
+
+One instalment per approved phase; the fees paid never exceed the agreed total.
+Ledgers are plain lists of {"phase": int, "amount": number} (BPMN data); functions
+return new lists and never change the one passed in. Sums are exact (Decimal).
+"""
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any
+
+from engine.errors import RuleViolation
+
+Amount = int | float
+
+
+def as_amount(value: Any, field: str = "amount") -> Decimal:
+    """A money amount (int or float, not bool) as an exact Decimal."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise RuleViolation(f"{field} must be a number, got {value!r}.",
+                            hint="Enter the amount in DKK as a plain number, e.g. 165000.",
+                            field=field)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise RuleViolation(f"{field} must be a finite number, got {value!r}.", field=field)
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def positive_amount(value: Any, field: str = "amount") -> Decimal:
+    amount = as_amount(value, field)
+    if amount <= 0:
+        raise RuleViolation(f"{field} must be greater than 0, got {value!r}.", field=field)
+    return amount
+
+
+def plain(amount: Decimal) -> Amount:
+    """A Decimal back as int when whole, else float (for JSON and BPMN data)."""
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+def _sum(entries: list[dict]) -> Decimal:
+    return sum((as_amount(e.get("amount"), "amount") for e in entries), Decimal(0))
+
+
+def fees_paid(ledger: list[dict]) -> Amount:
+    return plain(_sum(ledger))
+
+
+def fees_remaining(ledger: list[dict], total: Amount) -> Amount:
+    return plain(as_amount(total, "total_agreed") - _sum(ledger))
+
+
+def book_fee(ledger: list[dict], phase: int, amount: Amount, total_agreed: Amount,
+             phases: int) -> list[dict]:
+    """Book the fee instalment for an approved phase; returns a new ledger."""
+    if isinstance(phases, bool) or not isinstance(phases, int) or phases < 1:
+        raise RuleViolation(f"phases must be a whole number of at least 1, got {phases!r}.",
+                            field="phases")
+    if isinstance(phase, bool) or not isinstance(phase, int) or not 1 <= phase <= phases:
+        raise RuleViolation(f"There is no phase {phase!r}: the phases are 1 to {phases}.",
+                            hint="Book the fee for one of the agreed phases.", field="phase")
+    value = positive_amount(amount, "amount")
+    total = positive_amount(total_agreed, "total_agreed")
+    if any(e.get("phase") == phase for e in ledger):
+        raise RuleViolation(f"The fee for phase {phase} is already booked.",
+                            hint="Each phase is paid once.", field="phase")
+    paid = _sum(ledger)
+    if paid + value > total:
+        raise RuleViolation(
+            f"Booking {plain(value)} DKK would bring the fees to {plain(paid + value)} DKK, "
+            f"above the agreed total of {plain(total)} DKK.",
+            hint=f"At most {plain(total - paid)} DKK remains to be paid.", field="amount")
+    return [*ledger, {"phase": phase, "amount": amount}]
+
+
+def check_termination(allowed: bool, phase: int) -> None:
+    """Terminating after a phase needs the possibility announced in the tender documents."""
+    if allowed is not True:
+        raise RuleViolation(
+            f"The partnership cannot be terminated after phase {phase}: the tender documents "
+            "did not announce that possibility (Dir. Art. 31(2)).",
+            hint="Continue with the next phase, or seek legal advice.",
+            field="termination_allowed")
+    if isinstance(phase, bool) or not isinstance(phase, int) or phase < 1:
+        raise RuleViolation(f"Termination comes after a completed phase, got phase {phase!r}.",
+                            field="phase")

@@ -1,0 +1,100 @@
+"""Negotiation rules (Dir. Art. 31(3); UBL §§ 73-74).
+
+Initial and later tenders are negotiated, the final tender is not. Minimum
+requirements, award criteria, sub-criteria, weights and the evaluation model are
+locked once the notice is published; other requirements may change, in writing to
+every remaining bidder, with a new deadline to resubmit.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from engine.errors import RuleViolation
+from engine.rules.deadlines import as_date
+
+CHANGE_KINDS = ("minimum", "criterion", "other")
+# Keys of the evaluation model: changing any of them changes the award criteria.
+MODEL_KEYS = frozenset({"evaluation_model", "scale_max", "weights", "quality_criteria",
+                        "price_model", "tie_break", "award_criteria"})
+
+
+def _locked_keys(locked: dict) -> tuple[set[str], set[str]]:
+    """(minimum requirement ids, award criterion keys) from ``locked_part(docs)``."""
+    minimum = {str(r.get("id")) for r in locked.get("minimum_requirements") or []
+               if isinstance(r, dict)}
+    model = locked.get("evaluation_model") or {}
+    criteria = {str(c.get("id")) for c in model.get("quality_criteria") or []
+                if isinstance(c, dict)}
+    return minimum, criteria | MODEL_KEYS
+
+
+def check_requirement_changes(locked: dict, changes: list[dict]) -> None:
+    """Refuse changes to locked requirements; check the allowed ones are described.
+
+    ``locked`` is ``tender_documents.locked_part(docs)``. Each change is
+    {"requirement": key, "kind": "minimum"|"criterion"|"other", "description": str}.
+    A change labelled "other" whose key is a minimum requirement or an award
+    criterion is refused as well.
+    """
+    if not isinstance(changes, list):
+        raise RuleViolation("The changes must be a list.", field="changes")
+    minimum, criteria = _locked_keys(locked if isinstance(locked, dict) else {})
+    for change in changes:
+        if not isinstance(change, dict):
+            raise RuleViolation(f"A change must be an object, got {change!r}.", field="changes")
+        key = str(change.get("requirement") or "").strip()
+        kind = change.get("kind")
+        if not key:
+            raise RuleViolation("A change does not say which requirement it changes.",
+                                field="requirement")
+        if kind not in CHANGE_KINDS:
+            raise RuleViolation(f"Unknown kind of change {kind!r} for {key!r}.",
+                                hint="Use 'minimum', 'criterion' or 'other'.", field="kind")
+        if kind == "minimum" or key in minimum:
+            raise RuleViolation(
+                f"The minimum requirement {key!r} cannot be changed: minimum requirements "
+                "are not negotiated (Dir. Art. 31(3)).",
+                hint="Drop this change; only other requirements may be adjusted.",
+                field="requirement")
+        if kind == "criterion" or key in criteria:
+            raise RuleViolation(
+                f"{key!r} is part of the award criteria or the evaluation model, which "
+                "cannot be changed after the notice (Dir. Art. 31(3)).",
+                hint="Drop this change; the published evaluation model stays as it is.",
+                field="requirement")
+        if not str(change.get("description") or "").strip():
+            raise RuleViolation(
+                f"The change to {key!r} has no description.",
+                hint="Describe the change: it is sent in writing to every remaining bidder.",
+                field="description")
+
+
+def check_resubmission_deadline(round_date: date | str, deadline: date | str) -> None:
+    """The new deadline to resubmit must come after the round that changed things."""
+    round_date = as_date(round_date, "round_date")
+    deadline = as_date(deadline, "resubmission_deadline")
+    if deadline <= round_date:
+        raise RuleViolation(
+            f"The resubmission deadline {deadline.isoformat()} is not after the negotiation "
+            f"round on {round_date.isoformat()}.",
+            hint="Give the bidders time to resubmit: set a later deadline.",
+            field="resubmission_deadline")
+
+
+def check_award_on_initial(reserved: bool) -> None:
+    """Awarding on the initial tender needs the right reserved in the tender documents."""
+    if reserved is not True:
+        raise RuleViolation(
+            "The contract cannot be awarded on the initial tenders: the tender documents "
+            "did not reserve that right.",
+            hint="Negotiate with the bidders and ask for final tenders.",
+            field="award_on_initial_reserved")
+
+
+def check_final_tender_not_negotiated(final: bool) -> None:
+    """Refuse to open negotiation on a final tender."""
+    if final:
+        raise RuleViolation(
+            "A final tender cannot be negotiated.",
+            hint="Evaluate the final tenders with the published model.",
+            field="final")

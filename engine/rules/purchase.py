@@ -1,0 +1,73 @@
+"""The purchase option and call-offs under the contract ceiling (Dir. Art. 31(2)).
+
+The option is exercised only if the solution meets the agreed performance levels and
+does not exceed the agreed maximum cost. Call-offs never exceed the ceiling and stop at
+the contract's end date. Call-off lists are plain lists of {"amount", "date"} (ISO).
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from engine.errors import RuleViolation
+from engine.rules.deadlines import as_date
+from engine.rules.fees import Amount, as_amount, plain, positive_amount
+
+
+def purchase_decision(performance_met: bool, price: Amount, max_cost: Amount) -> dict:
+    """{"exercise": bool, "reason": str}: may the purchase option be exercised?"""
+    cost = positive_amount(price, "price")
+    limit = positive_amount(max_cost, "max_cost")
+    if performance_met is not True:
+        return {"exercise": False,
+                "reason": "The solution does not meet the agreed performance levels."}
+    if cost > limit:
+        return {"exercise": False,
+                "reason": f"The price {plain(cost)} DKK exceeds the agreed maximum cost "
+                          f"of {plain(limit)} DKK."}
+    return {"exercise": True,
+            "reason": f"The agreed performance levels are met and the price {plain(cost)} DKK "
+                      f"is within the maximum cost of {plain(limit)} DKK."}
+
+
+def check_purchase_option(performance_met: bool, price: Amount, max_cost: Amount) -> None:
+    """Refuse to exercise the purchase option when its conditions are not met."""
+    decision = purchase_decision(performance_met, price, max_cost)
+    if not decision["exercise"]:
+        raise RuleViolation(
+            f"The purchase option cannot be exercised: {decision['reason']}",
+            hint="End the partnership without purchase, or record the performance test again.",
+            field="performance_met" if performance_met is not True else "price")
+
+
+def _used(call_offs: list[dict]) -> Decimal:
+    return sum((as_amount(c.get("amount"), "amount") for c in call_offs), Decimal(0))
+
+
+def ceiling_used(call_offs: list[dict]) -> Amount:
+    return plain(_used(call_offs))
+
+
+def ceiling_remaining(call_offs: list[dict], ceiling: Amount) -> Amount:
+    return plain(as_amount(ceiling, "ceiling") - _used(call_offs))
+
+
+def record_call_off(call_offs: list[dict], amount: Amount, on: date | str, ceiling: Amount,
+                    end_date: date | str) -> list[dict]:
+    """Record a call-off under the contract; returns a new list."""
+    value = positive_amount(amount, "amount")
+    limit = positive_amount(ceiling, "ceiling")
+    day = as_date(on, "date")
+    end = as_date(end_date, "contract_end")
+    if day > end:
+        raise RuleViolation(
+            f"The call-off on {day.isoformat()} is after the contract ended on "
+            f"{end.isoformat()}.",
+            hint="No call-offs can be made after the contract's end date.", field="date")
+    remaining = limit - _used(call_offs)
+    if value > remaining:
+        raise RuleViolation(
+            f"The call-off of {plain(value)} DKK exceeds the contract ceiling: only "
+            f"{plain(remaining)} DKK of {plain(limit)} DKK remains.",
+            hint=f"Call off at most {plain(remaining)} DKK.", field="amount")
+    return [*call_offs, {"amount": amount, "date": day.isoformat()}]

@@ -1,0 +1,167 @@
+"""The tender documents, checked as a whole before legal approval (UBL §§ 73-74, 160).
+
+Shape (the BPMN forms use it)::
+
+    {"minimum_requirements": [{"id": str, "text": str}, ...],
+     "evaluation_model": <scoring MODEL dict>,
+     "max_invited": int (default 5, >= 3),
+     "several_partners": bool,
+     "negotiation": {"rounds": int >= 1, "reduction_between_rounds": bool,
+                     "award_on_initial_reserved": bool},
+     "development": {"phases": int >= 1 (default 4), "fee_per_phase": number > 0
+                     (default 165000), "termination_allowed": bool},
+     "purchase": {"performance_levels": str, "max_cost": number > 0,
+                  "contract_end": "YYYY-MM-DD", "ceiling": number > 0 (default 220000000)},
+     "ipr": str}
+
+Once the notice is published, ``locked_part(docs)`` is frozen (Dir. Art. 31(3)).
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from engine.errors import RuleViolation
+from engine.rules.deadlines import as_date
+from engine.rules.fees import Amount, plain, positive_amount
+from engine.rules.scoring import parse_model
+from engine.rules.selection import MINIMUM_INVITED
+
+DEFAULTS: dict[str, Any] = {"max_invited": 5}
+SECTION_DEFAULTS: dict[str, dict[str, Any]] = {
+    "development": {"phases": 4, "fee_per_phase": 165000},
+    "purchase": {"ceiling": 220000000},
+}
+LOCKED_KEYS = ("minimum_requirements", "evaluation_model")
+
+
+def with_defaults(docs: dict) -> dict:
+    """A copy of ``docs`` with the defaults filled in where a key is missing."""
+    result = copy.deepcopy(docs)
+    for key, value in DEFAULTS.items():
+        result.setdefault(key, value)
+    for section, defaults in SECTION_DEFAULTS.items():
+        if isinstance(result.get(section), dict):
+            for key, value in defaults.items():
+                result[section].setdefault(key, value)
+    return result
+
+
+def _missing(field: str, what: str) -> RuleViolation:
+    return RuleViolation(f"The tender documents do not state {what}.",
+                         hint="It must be stated before the notice is published.",
+                         field=field)
+
+
+def _get(d: dict, key: str, field: str, what: str) -> Any:
+    if key not in d or d[key] is None:
+        raise _missing(field, what)
+    return d[key]
+
+
+def _section(docs: dict, key: str, what: str) -> dict:
+    value = _get(docs, key, key, what)
+    if not isinstance(value, dict):
+        raise RuleViolation(f"{key} must be an object.", field=key)
+    return value
+
+
+def _flag(d: dict, key: str, field: str, what: str) -> bool:
+    value = _get(d, key, field, what)
+    if not isinstance(value, bool):
+        raise RuleViolation(f"{field} must be true or false, got {value!r}.", field=field)
+    return value
+
+
+def _count(d: dict, key: str, field: str, what: str, minimum: int) -> int:
+    value = _get(d, key, field, what)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise RuleViolation(f"{field} must be a whole number of at least {minimum}, "
+                            f"got {value!r}.", field=field)
+    return value
+
+
+def _text(d: dict, key: str, field: str, what: str) -> str:
+    value = _get(d, key, field, what)
+    if not isinstance(value, str) or not value.strip():
+        raise _missing(field, what)
+    return value
+
+
+def _check_minimum_requirements(items: Any) -> None:
+    if not isinstance(items, list) or not items:
+        raise RuleViolation("The tender documents state no minimum requirements.",
+                            hint="Add at least one minimum requirement.",
+                            field="minimum_requirements")
+    seen: set[str] = set()
+    for i, item in enumerate(items):
+        field = f"minimum_requirements[{i}]"
+        if not isinstance(item, dict):
+            raise RuleViolation(f"{field} must be an object with id and text.", field=field)
+        rid = _text(item, "id", f"{field}.id", f"an id for minimum requirement no. {i + 1}")
+        _text(item, "text", f"{field}.text", f"the text of minimum requirement {rid!r}")
+        if rid in seen:
+            raise RuleViolation(f"The minimum requirement id {rid!r} is used twice.",
+                                hint="Give every minimum requirement its own id.",
+                                field="minimum_requirements")
+        seen.add(rid)
+
+
+def _check_evaluation_model(model: Any) -> None:
+    try:
+        parse_model(model)
+    except RuleViolation as e:
+        raise RuleViolation(f"Evaluation model: {e.message}", hint=e.hint,
+                            field=f"evaluation_model.{e.field}" if e.field
+                            else "evaluation_model") from e
+
+
+def check_tender_documents(docs: dict) -> None:
+    """Refuse tender documents that leave out anything the law requires up front."""
+    if not isinstance(docs, dict):
+        raise RuleViolation("The tender documents must be an object.", field="docs")
+    docs = with_defaults(docs)
+    _check_minimum_requirements(_get(docs, "minimum_requirements", "minimum_requirements",
+                                     "the minimum requirements"))
+    _check_evaluation_model(_get(docs, "evaluation_model", "evaluation_model",
+                                 "the evaluation model"))
+    _count(docs, "max_invited", "max_invited", "the maximum number invited", MINIMUM_INVITED)
+    _flag(docs, "several_partners", "several_partners",
+          "whether there will be one or several partners")
+
+    negotiation = _section(docs, "negotiation", "the negotiation plan")
+    _count(negotiation, "rounds", "negotiation.rounds", "the number of negotiation rounds", 1)
+    _flag(negotiation, "reduction_between_rounds", "negotiation.reduction_between_rounds",
+          "whether bidders may be reduced between rounds")
+    _flag(negotiation, "award_on_initial_reserved", "negotiation.award_on_initial_reserved",
+          "whether the right to award on the initial tenders is reserved")
+
+    development = _section(docs, "development", "the development phases")
+    _count(development, "phases", "development.phases", "the number of phases", 1)
+    positive_amount(development["fee_per_phase"], "development.fee_per_phase")
+    _flag(development, "termination_allowed", "development.termination_allowed",
+          "whether the partnership may be terminated after a phase")
+
+    purchase = _section(docs, "purchase", "the purchase terms")
+    _text(purchase, "performance_levels", "purchase.performance_levels",
+          "the performance levels for the purchase")
+    positive_amount(_get(purchase, "max_cost", "purchase.max_cost", "the maximum cost"),
+                    "purchase.max_cost")
+    as_date(_get(purchase, "contract_end", "purchase.contract_end", "the contract end date"),
+            "purchase.contract_end")
+    positive_amount(purchase["ceiling"], "purchase.ceiling")
+
+    _text(docs, "ipr", "ipr", "the IPR arrangement")
+
+
+def total_fees(docs: dict) -> Amount:
+    """The agreed total fee: phases x fee per phase (defaults applied)."""
+    development = with_defaults(docs).get("development") or {}
+    phases = development.get("phases", 4)
+    fee = positive_amount(development.get("fee_per_phase"), "development.fee_per_phase")
+    return plain(fee * phases)
+
+
+def locked_part(docs: dict) -> dict:
+    """The parts locked once the notice is published: a deep copy."""
+    return {key: copy.deepcopy(docs.get(key)) for key in LOCKED_KEYS}

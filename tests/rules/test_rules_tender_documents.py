@@ -1,0 +1,113 @@
+"""The tender documents as a whole, before legal approval."""
+import copy
+
+import pytest
+
+from engine.errors import RuleViolation
+from engine.rules.tender_documents import (
+    check_tender_documents,
+    locked_part,
+    total_fees,
+    with_defaults,
+)
+
+DOCS = {
+    "minimum_requirements": [{"id": "mk1", "text": "CE-mærket medicinsk udstyr"},
+                             {"id": "mk2", "text": "Data opbevares i EU"}],
+    "evaluation_model": {
+        "scale_max": 10,
+        "weights": {"quality": 70, "price": 30},
+        "quality_criteria": [{"id": "losning", "name": "Løsningens kvalitet", "weight": 60},
+                             {"id": "impl", "name": "Implementering", "weight": 40}],
+        "price_model": {"kind": "fixed_anchor", "price_for_max": 500000,
+                        "price_for_zero": 1500000},
+        "tie_break": "quality",
+    },
+    "max_invited": 5,
+    "several_partners": False,
+    "negotiation": {"rounds": 2, "reduction_between_rounds": True,
+                    "award_on_initial_reserved": False},
+    "development": {"phases": 4, "fee_per_phase": 165000, "termination_allowed": True},
+    "purchase": {"performance_levels": "100 monitoreringer, 365 dage om året",
+                 "max_cost": 50000000, "contract_end": "2030-12-31", "ceiling": 220000000},
+    "ipr": "Ordregiver får brugsret; leverandøren beholder ejendomsretten",
+}
+
+
+def test_the_case_is_accepted():
+    check_tender_documents(DOCS)
+
+
+def test_defaults_fill_in():
+    docs = copy.deepcopy(DOCS)
+    del docs["max_invited"]
+    del docs["development"]["phases"]
+    del docs["development"]["fee_per_phase"]
+    del docs["purchase"]["ceiling"]
+    check_tender_documents(docs)
+    full = with_defaults(docs)
+    assert full["max_invited"] == 5
+    assert full["development"]["phases"] == 4
+    assert full["development"]["fee_per_phase"] == 165000
+    assert full["purchase"]["ceiling"] == 220000000
+    assert "ceiling" not in docs["purchase"]  # the input is not changed
+    assert total_fees(docs) == 660000
+
+
+def edit(path, value):
+    docs = copy.deepcopy(DOCS)
+    *parents, last = path
+    target = docs
+    for key in parents:
+        target = target[key]
+    if value is DELETE:
+        del target[last]
+    else:
+        target[last] = value
+    return docs
+
+
+DELETE = object()
+
+
+@pytest.mark.parametrize("docs, field", [
+    (edit(["minimum_requirements"], []), "minimum_requirements"),
+    (edit(["minimum_requirements"], DELETE), "minimum_requirements"),
+    (edit(["minimum_requirements", 1, "id"], "mk1"), "minimum_requirements"),
+    (edit(["minimum_requirements", 1, "text"], ""), "minimum_requirements[1].text"),
+    (edit(["minimum_requirements", 0], "CE"), "minimum_requirements[0]"),
+    (edit(["evaluation_model"], DELETE), "evaluation_model"),
+    (edit(["evaluation_model", "weights", "price"], 40), "evaluation_model.weights"),
+    (edit(["evaluation_model", "tie_break"], "coin"), "evaluation_model.tie_break"),
+    (edit(["max_invited"], 2), "max_invited"),
+    (edit(["several_partners"], DELETE), "several_partners"),
+    (edit(["several_partners"], "no"), "several_partners"),
+    (edit(["negotiation"], DELETE), "negotiation"),
+    (edit(["negotiation", "rounds"], 0), "negotiation.rounds"),
+    (edit(["negotiation", "reduction_between_rounds"], DELETE),
+     "negotiation.reduction_between_rounds"),
+    (edit(["negotiation", "award_on_initial_reserved"], None),
+     "negotiation.award_on_initial_reserved"),
+    (edit(["development", "phases"], 0), "development.phases"),
+    (edit(["development", "fee_per_phase"], 0), "development.fee_per_phase"),
+    (edit(["development", "termination_allowed"], DELETE), "development.termination_allowed"),
+    (edit(["purchase", "performance_levels"], " "), "purchase.performance_levels"),
+    (edit(["purchase", "max_cost"], -1), "purchase.max_cost"),
+    (edit(["purchase", "max_cost"], DELETE), "purchase.max_cost"),
+    (edit(["purchase", "contract_end"], "2030"), "purchase.contract_end"),
+    (edit(["purchase", "ceiling"], 0), "purchase.ceiling"),
+    (edit(["ipr"], ""), "ipr"),
+    (edit(["ipr"], DELETE), "ipr"),
+])
+def test_incomplete_documents_are_refused(docs, field):
+    with pytest.raises(RuleViolation) as e:
+        check_tender_documents(docs)
+    assert e.value.field == field
+
+
+def test_locked_part_is_a_copy_of_requirements_and_model():
+    locked = locked_part(DOCS)
+    assert set(locked) == {"minimum_requirements", "evaluation_model"}
+    assert locked["evaluation_model"] == DOCS["evaluation_model"]
+    locked["evaluation_model"]["weights"]["quality"] = 0
+    assert DOCS["evaluation_model"]["weights"]["quality"] == 70
