@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import config
 from .errors import ModelError, OpiflowError
@@ -43,6 +44,10 @@ def refusals(fn):
             _fail(str(err))
         except OpiflowError as err:
             _fail(str(err))
+        except SQLAlchemyError as err:
+            reason = str(getattr(err, "orig", err)).splitlines()[0]
+            _fail(f"the database refused: {reason}. Is it set up? Run `opiflow init-db`, "
+                  "and check DATABASE_URL")
 
     return wrapper
 
@@ -50,7 +55,10 @@ def refusals(fn):
 def _load_data(value: str | None):
     if value is None:
         return None
-    text = Path(value[1:]).read_text(encoding="utf-8") if value.startswith("@") else value
+    try:
+        text = Path(value[1:]).read_text(encoding="utf-8") if value.startswith("@") else value
+    except OSError as err:
+        _fail(f"cannot read {value[1:]}: {err.strerror}")
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
@@ -264,3 +272,24 @@ def settings():
     for setting in config.SETTINGS:
         click.echo(f"{setting.name}={config.get(setting.name)}\n    {setting.help}")
 
+
+
+@main.command()
+@click.option("--model", "model_file", required=True, type=click.Path(dir_okay=False),
+              help="The evaluation model (JSON).")
+@click.option("--tenders", "tenders_file", required=True, type=click.Path(dir_okay=False),
+              help="The tenders (JSON list).")
+@click.option("--json", "as_json", is_flag=True, help="Unrounded results, sorted by rank.")
+@refusals
+def score(model_file, tenders_file, as_json):
+    """Apply an evaluation model to tenders (the code the process itself uses)."""
+    from .rules import scoring
+
+    if not Path(model_file).exists() or not Path(tenders_file).exists():
+        _fail(f"{model_file if not Path(model_file).exists() else tenders_file} does not exist")
+    model = scoring.parse_model(_load_data("@" + model_file))
+    results = scoring.score(model, scoring.parse_tenders(model, _load_data("@" + tenders_file)))
+    if as_json:
+        click.echo(json.dumps(scoring.results_as_json(results), indent=2, ensure_ascii=False))
+    else:
+        click.echo(scoring.format_table(model, results))

@@ -72,7 +72,7 @@ class Engine:
         self.database_url = database_url or config.get("DATABASE_URL")
         self.workflows_dir = Path(workflows_dir or config.get("OPIFLOW_WORKFLOWS"))
         self.sql = make_sql_engine(self.database_url)
-        self.sessions = sessionmaker(self.sql, expire_on_commit=False)
+        self.sessions = sessionmaker(self.sql, expire_on_commit=False, autoflush=False)
         self.clock = clock_fn or clock.system_clock
         self.script_engine = scripting.script_engine(
             SCRIPT_HELPERS if helpers is None else helpers)

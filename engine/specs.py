@@ -130,7 +130,10 @@ def _parser_for(files: dict[str, str]) -> tuple[SpiffBpmnParser, dict[str, dict]
         elif path.endswith(".dmn"):
             parser.add_dmn_str(text.encode("utf-8"), filename=path)
         elif path.endswith(".json"):
-            forms[path] = json.loads(text)
+            try:
+                forms[path] = json.loads(text)
+            except json.JSONDecodeError:
+                continue  # reported by check()
     return parser, forms
 
 
@@ -142,7 +145,7 @@ def check(name: str, files: dict[str, str]) -> list[Problem]:
     if not any(p.endswith(".bpmn") for p in files):
         return [Problem(name, None, "the folder holds no .bpmn file",
                         "add the process model as NAME.bpmn")]
-    trees = {}
+    trees, xml_problems = {}, []
     for path, text in files.items():
         if path.endswith(".json"):
             problems += _check_form(path, text)
@@ -150,23 +153,15 @@ def check(name: str, files: dict[str, str]) -> list[Problem]:
         try:
             trees[path] = etree.fromstring(text.encode("utf-8"))
         except etree.XMLSyntaxError as err:
-            problems.append(Problem(path, None, f"not well-formed XML: {err}",
-                                    "fix the XML at that line (or re-save it from the modeler)"))
-    if problems:
-        return problems
-    try:
-        parser, forms = _parser_for(files)
-        spec = parser.get_spec(name, required=False)
-        if spec is None:
-            return [Problem(name, None, f"no process with id '{name}'",
-                            f"give the main process the id of its folder, '{name}'")]
-        subprocess_specs = parser.get_subprocess_specs(name)
-    except ValidationException as err:
-        return [Problem(getattr(err, "file_name", "") or name, getattr(err, "id", None),
-                        str(err).splitlines()[0], "fix the element in the modeler")]
-    except Exception as err:  # the parser raises many kinds; each is a model problem
-        return [Problem(name, None, f"the BPMN does not parse: {err}",
-                        "open it in a BPMN modeler and fix the element named")]
+            xml_problems.append(Problem(path, None, f"not well-formed XML: {err}",
+                                        "fix the XML at that line (or re-save it from the "
+                                        "modeler)"))
+    if xml_problems:
+        return problems + xml_problems
+    parsed = _try_parse(name, files)
+    if isinstance(parsed, Problem):
+        return problems + [parsed]
+    spec, subprocess_specs, forms = parsed
     for spec_ in [spec, *subprocess_specs.values()]:
         problems += _check_user_tasks(spec_, forms, validators.VALIDATORS)
     for path, tree in trees.items():
@@ -174,6 +169,23 @@ def check(name: str, files: dict[str, str]) -> list[Problem]:
         if path.endswith(".bpmn"):
             problems += _check_layout(path, tree)
     return problems
+
+
+def _try_parse(name: str, files: dict[str, str]):
+    """(spec, subprocess specs, forms), or the Problem that stopped the parser."""
+    try:
+        parser, forms = _parser_for(files)
+        spec = parser.get_spec(name, required=False)
+        if spec is None:
+            return Problem(name, None, f"no process with id '{name}'",
+                           f"give the main process the id of its folder, '{name}'")
+        return spec, parser.get_subprocess_specs(name), forms
+    except ValidationException as err:
+        return Problem(getattr(err, "file_name", "") or name, getattr(err, "id", None),
+                       str(err).splitlines()[0], "fix the element in the modeler")
+    except Exception as err:  # the parser raises many kinds; each is a model problem
+        return Problem(name, None, f"the BPMN does not parse: {err}",
+                       "open it in a BPMN modeler and fix the element named")
 
 
 def _check_form(path: str, text: str) -> list[Problem]:
@@ -240,6 +252,13 @@ def _check_scripts(path: str, tree) -> list[Problem]:
                 problems.append(Problem(path, element, f"script refused: {reason}",
                                         "use plain expressions and the exposed helpers; "
                                         "imports and names starting with _ are not allowed"))
+    for tag in ("spiff:preScript", "spiff:postScript"):
+        for node in tree.iterfind(f".//{tag}", NS):
+            reason = scripting.check_script(node.text or "")
+            if reason:
+                problems.append(Problem(path, node.getparent().getparent().get("id"),
+                                        f"{tag.split(':')[1]} refused: {reason}",
+                                        "use plain statements and the exposed helpers"))
     return problems
 
 

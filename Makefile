@@ -1,0 +1,40 @@
+# opiflow: `make run` sets everything up and starts the app with demo data;
+# `make test` sets everything up and runs the tests.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: setup run demo test lint bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(BIN)/.installed node_modules/.installed
+
+demo: setup
+	$(BIN)/opiflow init-db
+	$(BIN)/opiflow deploy
+	$(BIN)/opiflow demo
+
+run: demo
+	$(BIN)/opiflow serve
+
+test: setup
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check engine webui tests bench
+	npx --no-install bpmnlint workflows/*/*.bpmn tests/data/*/*.bpmn
+
+bench: setup
+	$(BIN)/python bench/engine.py
+
+clean:
+	rm -rf $(VENV) node_modules instance test-output

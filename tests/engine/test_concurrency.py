@@ -1,0 +1,47 @@
+"""Twenty people submit the same task at the same moment: exactly one wins."""
+from __future__ import annotations
+
+import threading
+
+from sqlalchemy import func, select
+
+from engine.errors import Conflict, NotFound
+from engine.models import Event
+
+
+def test_twenty_threads_complete_one_task_exactly_once(engine):
+    engine.deploy()
+    engine.add_user("anna", "Region Hovedstaden", ["Indkøb"])
+    iid = engine.start("purchase_request", "anna")
+    task = engine.tasks(user="anna")[0]
+    barrier = threading.Barrier(20)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def submit(n: int) -> None:
+        barrier.wait()
+        try:
+            engine.complete(task.id, "anna", {"item": f"vare {n}", "amount": 1000 + n})
+            result = "ok"
+        except (Conflict, NotFound) as err:
+            # lost the race: either the row moved on, or the task is already gone
+            result = f"conflict: {err.message}"
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert outcomes.count("ok") == 1, outcomes
+    assert len(outcomes) == 20
+    assert all(o.startswith("conflict: ") for o in outcomes if o != "ok")
+    with engine.uow() as uow:
+        completed = uow.session.scalar(select(func.count()).select_from(Event).where(
+            Event.instance_id == iid, Event.kind == "completed"))
+    assert completed == 1
+    shown = engine.show(iid)
+    assert shown["status"] == "completed" and shown["events"] == 2
+    assert engine.verify(iid).ok
