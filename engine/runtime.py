@@ -193,7 +193,7 @@ class Engine:
 
     def tasks(self, user: str | None = None, instance_id: str | None = None,
               model: str | None = None, phase: str | None = None,
-              mine_only: bool = False) -> list[TaskInfo]:
+              mine_only: bool = False, limit: int | None = None) -> list[TaskInfo]:
         """Open tasks from the index. With ``user``: the tasks they may work on (their
         authority, their lanes) or that are assigned to them, soonest due first."""
         query = select(OpenTask)
@@ -213,7 +213,7 @@ class Engine:
             if phase:
                 query = query.where(OpenTask.phase == phase)
             query = query.order_by(OpenTask.due_at.is_(None), OpenTask.due_at,
-                                   OpenTask.created_at, OpenTask.id)
+                                   OpenTask.created_at, OpenTask.id).limit(limit)
             return [_info(row) for row in uow.session.scalars(query)]
 
     def claim(self, task_id: str, user: str) -> None:
@@ -430,10 +430,12 @@ class Engine:
         return row, self._instance(s, row.instance_id)
 
     def _load(self, s, instance: Instance):
-        files = s.scalar(select(ModelVersion.files).where(
-            ModelVersion.model == instance.model,
-            ModelVersion.version == instance.model_version))
-        parsed = specs.parse(instance.model, files)
+        parsed = specs.cached(instance.model, instance.model_version)
+        if parsed is None:
+            files = s.scalar(select(ModelVersion.files).where(
+                ModelVersion.model == instance.model,
+                ModelVersion.version == instance.model_version))
+            parsed = specs.parse(instance.model, files)
         return parsed, wfl.loads(instance.state, self.script_engine)
 
     def _checked_submission(self, parsed, wf, task, data) -> dict:

@@ -7,7 +7,6 @@ process's id is the folder name.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -103,22 +102,32 @@ def find_form(forms: dict[str, dict], name: str) -> dict | None:
     return forms.get(f"forms/{name}") or forms.get(name)
 
 
+_PARSED: dict[tuple[str, str], ParsedModel] = {}
+
+
+def cached(name: str, version: str) -> ParsedModel | None:
+    """The parsed model version if this process has parsed it already."""
+    return _PARSED.get((name, version))
+
+
 def parse(name: str, files: dict[str, str]) -> ParsedModel:
-    """Parse a model's files; raises ModelError listing every problem found."""
+    """Parse a model's files (once per version per process); raises ModelError listing
+    every problem found."""
+    version = content_hash(files)
+    parsed = _PARSED.get((name, version))
+    if parsed is not None:
+        return parsed
     problems = check(name, files)
     if problems:
         raise ModelError(f"the model {name} has {len(problems)} problem(s)", problems=problems,
                          hint="run `opiflow validate` and fix each one")
-    return _parse_cached(name, content_hash(files), json.dumps(files))
-
-
-@functools.lru_cache(maxsize=64)
-def _parse_cached(name: str, version: str, files_json: str) -> ParsedModel:
-    files = json.loads(files_json)
     parser, forms = _parser_for(files)
-    spec = parser.get_spec(name)
-    subprocess_specs = parser.get_subprocess_specs(name)
-    return ParsedModel(name, version, spec, subprocess_specs, forms)
+    parsed = ParsedModel(name, version, parser.get_spec(name),
+                         parser.get_subprocess_specs(name), forms)
+    if len(_PARSED) > 64:
+        _PARSED.clear()
+    _PARSED[(name, version)] = parsed
+    return parsed
 
 
 def _parser_for(files: dict[str, str]) -> tuple[SpiffBpmnParser, dict[str, dict]]:

@@ -1,0 +1,143 @@
+"""Benchmark: the cost of one task completion through opiflow vs. bare SpiffWorkflow,
+and one task-list query with 10,000 running instances. Prints figures; asserts nothing.
+
+    .venv/bin/python bench/engine.py [--instances 10000] [--database-url URL]
+
+The model has 5 parallel multi-instance user tasks and 50 sequential ones. opiflow's
+step is the whole verb: load the row, deserialize, validate the form, complete, run
+engine steps, serialize, write the row, the open-task index and one audit event, commit.
+The bare step is deserialize, complete, engine steps, serialize, in memory.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import insert, select  # noqa: E402
+
+from engine import specs  # noqa: E402
+from engine import workflow as wfl  # noqa: E402
+from engine.clock import FixedClock  # noqa: E402
+from engine.models import Authority, Instance, OpenTask  # noqa: E402
+from engine.runtime import Engine  # noqa: E402
+
+DATA = Path(__file__).parent / "data"
+MODEL = "bench_steps"
+ITEMS = [{"n": i} for i in range(5)]
+
+
+def opiflow_steps(engine: Engine, runs: int) -> list[float]:
+    """Seconds per completion, over every task of ``runs`` instances."""
+    times = []
+    for _ in range(runs):
+        iid = engine.start(MODEL, "bench", {"items": ITEMS})
+        while True:
+            open_tasks = engine.tasks(instance_id=iid, limit=1)
+            if not open_tasks:
+                break
+            started = time.perf_counter()
+            engine.complete(open_tasks[0].id, "bench", {"note": "ok", "result": "ok"})
+            times.append(time.perf_counter() - started)
+    return times
+
+
+def bare_steps(engine: Engine, runs: int) -> list[float]:
+    parsed = specs.parse(MODEL, specs.read_files(DATA / MODEL))
+    times = []
+    for _ in range(runs):
+        wf = wfl.new(parsed, engine.script_engine)
+        for task in wf.get_tasks(state=wfl.TaskState.READY):
+            task.data.update({"items": ITEMS})
+        wf.do_engine_steps()
+        state = wfl.dumps(wf)
+        while True:
+            started = time.perf_counter()
+            wf = wfl.loads(state, engine.script_engine)
+            ready = wfl.ready_human_tasks(wf)
+            if not ready:
+                break
+            ready[0].data.update({"note": "ok", "result": "ok"})
+            ready[0].run()
+            wf.do_engine_steps()
+            state = wfl.dumps(wf)
+            times.append(time.perf_counter() - started)
+    return times
+
+
+def fill(engine: Engine, instances: int, authorities: int = 20) -> None:
+    """Insert ``instances`` running instances with one open task each, in bulk."""
+    template = engine.start(MODEL, "bench", {"items": ITEMS})
+    with engine.uow() as uow:
+        s = uow.session
+        row = s.get(Instance, template)
+        ids = [s.scalar(select(Authority.id).where(Authority.name == "Region 0"))]
+        for n in range(1, authorities):
+            s.add(Authority(name=f"Region {n}"))
+        s.flush()
+        ids = list(s.scalars(select(Authority.id).order_by(Authority.id)))
+        now = row.created_at
+        batch_i, batch_t = [], []
+        for n in range(instances):
+            iid = str(uuid.uuid4())
+            auth = ids[n % len(ids)]
+            batch_i.append(dict(id=iid, model=MODEL, model_version=row.model_version,
+                                authority_id=auth, title=f"bench {n}", status="running",
+                                phase="", state=row.state, lock_version=1, created_at=now,
+                                updated_at=now, started_by="bench", last_seq=0, last_hash=""))
+            batch_t.append(dict(id=str(uuid.uuid4()), instance_id=iid, authority_id=auth,
+                                model=MODEL, spec="parallel", title="Parallel", lane="Indkøb",
+                                form="step.schema.json", created_at=now, phase="",
+                                due_at=now if n % 3 else None))
+        s.execute(insert(Instance), batch_i)
+        s.execute(insert(OpenTask), batch_t)
+        uow.commit()
+
+
+def ms(values: list[float]) -> str:
+    return (f"mean {statistics.mean(values) * 1000:.2f} ms, "
+            f"median {statistics.median(values) * 1000:.2f} ms, n={len(values)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--instances", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{tmp}/bench.db"
+        engine = Engine(url, DATA, FixedClock(datetime(2026, 3, 2, 9, 0)))
+        engine.init_db()
+        engine.deploy(DATA / MODEL)
+        engine.add_user("bench", "Region 0", ["Indkøb"])
+        print(f"database: {engine.sql.url.render_as_string(hide_password=True)}")
+        bare_steps(engine, 1)  # warm caches (parser, compiled scripts)
+        ours = opiflow_steps(engine, args.runs)
+        bare = bare_steps(engine, args.runs)
+        print(f"opiflow task completion (load, complete, steps, save, index, audit, commit): "
+              f"{ms(ours)}")
+        print(f"bare SpiffWorkflow (deserialize, complete, steps, serialize): {ms(bare)}")
+        print(f"ratio opiflow / bare (means): "
+              f"{statistics.mean(ours) / statistics.mean(bare):.2f}  (target <= 2.0)")
+        fill(engine, args.instances)
+        for label, kwargs in [("task list, one user, first page of 50", {"limit": 50}),
+                              ("task list, one user, all their tasks", {})]:
+            times = []
+            for _ in range(20):
+                started = time.perf_counter()
+                rows = engine.tasks(user="bench", **kwargs)
+                times.append(time.perf_counter() - started)
+            print(f"{label} ({len(rows)} rows, {args.instances} running instances): "
+                  f"{ms(times)}  (target <= 50 ms)")
+
+
+if __name__ == "__main__":
+    main()
