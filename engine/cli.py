@@ -293,3 +293,18 @@ def score(model_file, tenders_file, as_json):
         click.echo(json.dumps(scoring.results_as_json(results), indent=2, ensure_ascii=False))
     else:
         click.echo(scoring.format_table(model, results))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def serve(host, port):
+    """Run the web app (development server; use gunicorn 'webui:create_app()' in production)."""
+    from webui import create_app
+
+    app = create_app()
+    click.echo(f"opiflow is running at http://{host}:{port}/  (Ctrl-C stops it)")
+    from .demo import login_help
+
+    click.echo(login_help(app.extensions["opiflow"]))
+    app.run(host=host, port=port, use_reloader=False)
