@@ -121,3 +121,19 @@ def test_instance_stays_on_its_version_when_a_new_one_is_deployed(deployed, tmp_
     assert deployed.show(iid)["next_timer_at"].startswith("2026-03-12")  # still P10D
     new = deployed.start("timer", "anna")
     assert deployed.show(new)["version"] == result.version
+
+
+def test_call_activity_matches_the_in_memory_run(deployed, clock):
+    iid = deployed.start("caller", "anna")
+    complete_next(deployed, "lars", "review", {"comment": "ok"})
+    complete_next(deployed, "anna", "after", {"ok": True})
+    _same_as_reference(deployed, iid, "caller", {}, [("review", {"comment": "ok"}),
+                                                     ("after", {"ok": True})], clock)
+
+
+def test_a_frozen_payload_from_an_earlier_release_still_loads(engine):
+    """State written by an earlier opiflow must keep loading (SpiffWorkflow migrates it)."""
+    frozen = (DATA / "frozen" / "timer_waiting.json").read_text()
+    wf = wfl.loads(frozen, engine.script_engine)
+    assert wfl.next_timer(wf).isoformat() == "2026-03-12T08:00:00+00:00"
+    assert wfl.current_data(wf) == {"notified": "2026-03-02"}
