@@ -329,15 +329,17 @@ class Engine:
                 with clock.frozen_at(now):
                     wf.refresh_timers()
                 self._run(wf, now)
-                if wfl.snapshot(wf) == before:
-                    instance.next_timer_at = wfl.next_timer(wf)
-                else:
+                fired = wfl.snapshot(wf) != before
+                if fired:
                     self._save(s, instance, wf, parsed, now, "timer_fired", "system")
-                    moved.append(instance.id)
+                else:
+                    instance.next_timer_at = wfl.next_timer(wf)
                 try:
                     self._commit(uow)
                 except Conflict:
                     continue  # someone else moved it first; it is looked at next tick
+                if fired:
+                    moved.append(instance.id)
 
     # ----------------------------------------------------------------- reading
     def instances(self, model: str | None = None, status: str | None = None,

@@ -45,3 +45,36 @@ def test_twenty_threads_complete_one_task_exactly_once(engine):
     shown = engine.show(iid)
     assert shown["status"] == "completed" and shown["events"] == 2
     assert engine.verify(iid).ok
+
+
+def test_concurrent_ticks_fire_each_timer_once(engine):
+    from datetime import datetime
+
+    engine.deploy()
+    engine.add_user("anna", "Region Hovedstaden", ["Indkøb"])
+    ids = []
+    for _ in range(8):
+        iid = engine.start("timer", "anna")
+        task = engine.tasks(instance_id=iid)[0]
+        engine.complete(task.id, "anna", {"notified": "2026-03-02"})
+        ids.append(iid)
+    barrier = threading.Barrier(4)
+    moved: list[str] = []
+    lock = threading.Lock()
+
+    def tick() -> None:
+        barrier.wait()
+        fired = engine.tick(datetime(2026, 3, 20, 9, 0))
+        with lock:
+            moved.extend(fired)
+
+    threads = [threading.Thread(target=tick) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(moved) == sorted(ids)
+    for iid in ids:
+        kinds = [e["kind"] for e in engine.history(iid)]
+        assert kinds.count("timer_fired") == 1
+        assert [t["name"] for t in engine.show(iid)["open_tasks"]] == ["sign"]
