@@ -1,0 +1,59 @@
+"""Pure domain rules (no database, no SpiffWorkflow).
+
+``SCRIPT_HELPERS`` are the functions BPMN scripts, gateway conditions and timer
+expressions may call, under plain names. They take and return JSON-like data (dicts,
+lists, numbers, ISO date strings): task data is serialized, so a ``date`` never goes
+into it. Helper names must not be used as task data keys (the script environment
+refuses the clash), which is why the standstill helper is ``calculate_standstill_end``:
+``standstill_end`` is the data key the process stores.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from . import deadlines, fees, negotiation, purchase, scoring, selection, tender_documents
+
+
+def _iso(fn: Callable[..., date]) -> Callable[..., str]:
+    """``fn`` returning its date as an ISO string, for task data."""
+
+    def wrapper(*args, **kwargs) -> str:
+        return fn(*args, **kwargs).isoformat()
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+SCRIPT_HELPERS: dict[str, Callable] = {
+    # deadlines
+    "check_application_deadline": deadlines.check_application_deadline,
+    "earliest_application_deadline": _iso(deadlines.earliest_application_deadline),
+    "calculate_standstill_end": _iso(deadlines.standstill_end),
+    "earliest_contract_signature": _iso(deadlines.earliest_contract_signature),
+    "end_of_day": deadlines.end_of_day,
+    # tender documents
+    "check_tender_documents": tender_documents.check_tender_documents,
+    "locked_part": tender_documents.locked_part,
+    "total_fees": tender_documents.total_fees,
+    # selection and negotiation
+    "select_candidates": selection.select_candidates,
+    "reduce_bidders": selection.reduce_bidders,
+    "check_requirement_changes": negotiation.check_requirement_changes,
+    "check_resubmission_deadline": negotiation.check_resubmission_deadline,
+    "check_award_on_initial": negotiation.check_award_on_initial,
+    # evaluation
+    "score_tenders": scoring.score_tenders,
+    # development phases
+    "book_fee": fees.book_fee,
+    "fees_paid": fees.fees_paid,
+    "fees_remaining": fees.fees_remaining,
+    "check_termination": fees.check_termination,
+    # purchase
+    "purchase_decision": purchase.purchase_decision,
+    "check_purchase_option": purchase.check_purchase_option,
+    "record_call_off": purchase.record_call_off,
+    "ceiling_used": purchase.ceiling_used,
+    "ceiling_remaining": purchase.ceiling_remaining,
+}

@@ -1,0 +1,264 @@
+"""Validators a user task names in its ``validate`` property.
+
+Each is called before the task completes as ``fn(data, submitted, today)``: ``data`` is
+the task's current data, ``submitted`` the form data (already checked against the form's
+JSON Schema), ``today`` the engine's date. A validator raises ``RuleViolation`` (naming
+the form field) to refuse the submission; it never changes anything.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from engine.errors import RuleViolation
+
+from . import deadlines, fees, negotiation, purchase, scoring, selection, tender_documents
+from .deadlines import as_date
+
+Validator = Callable[[dict, dict, date], None]
+
+
+def _names(rows: list[dict], key: str, field: str, allowed: list[str] | None = None,
+           what: str = "bidder") -> list[str]:
+    """The names in ``rows[*][key]``: each once and, if given, one of ``allowed``."""
+    names = [str(row.get(key, "")).strip() for row in rows]
+    for name in names:
+        if not name:
+            raise RuleViolation(f"A row has no {what} name.", field=field)
+        if names.count(name) > 1:
+            raise RuleViolation(f"{name!r} appears more than once.",
+                                hint=f"Register one row per {what}.", field=field)
+        if allowed is not None and name not in allowed:
+            raise RuleViolation(
+                f"{name!r} is not one of the {what}s still taking part: {', '.join(allowed)}.",
+                hint="Only invited bidders who are still in the procedure can tender; "
+                     "never add anyone who did not apply or was not selected.",
+                field=field)
+    return names
+
+
+# ------------------------------------------------------------------- the tender
+def need(data: dict, submitted: dict, today: date) -> None:
+    """UBL § 73: only for something not already on the market; the reason is recorded."""
+    if submitted.get("not_on_market") is not True:
+        raise RuleViolation(
+            "An innovation partnership may only be used to develop a solution that is not "
+            "already available on the market (UBL § 73).",
+            hint="Confirm that no solution on the market covers the need, or choose another "
+                 "procedure (e.g. a tender with market dialogue).", field="not_on_market")
+    if not str(submitted.get("justification", "")).strip():
+        raise RuleViolation("Say why no solution on the market covers the need.",
+                            hint="It goes into the procurement report (UBL § 174).",
+                            field="justification")
+
+
+def tender_documents_check(data: dict, submitted: dict, today: date) -> None:
+    """UBL §§ 74 stk. 2, 160: everything stated before the notice."""
+    tender_documents.check_tender_documents(submitted["tender_documents"])
+
+
+def tender_documents_approval(data: dict, submitted: dict, today: date) -> None:
+    if not submitted["tender_documents_approved"] and not submitted["legal_comment"].strip():
+        raise RuleViolation("Say why the tender documents are not approved.",
+                            hint="The comment goes back to procurement.",
+                            field="legal_comment")
+
+
+def notice(data: dict, submitted: dict, today: date) -> None:
+    """UBL § 74 stk. 4-5: at least 30 days for requests to participate."""
+    deadlines.check_application_deadline(submitted["notice_dispatched"],
+                                         submitted["application_deadline"])
+
+
+def applications(data: dict, submitted: dict, today: date) -> None:
+    rows = submitted["applicants"]
+    _names(rows, "name", "applicants", what="applicant")
+    deadline = as_date(data["application_deadline"], "application_deadline")
+    for row in rows:
+        if as_date(row["received"], "received") > deadline:
+            raise RuleViolation(
+                f"The application from {row['name']!r} came on {row['received']}, after the "
+                f"deadline {deadline.isoformat()}.",
+                hint="Late applications cannot be considered: leave it out.",
+                field="applicants")
+
+
+def suitability(data: dict, submitted: dict, today: date) -> None:
+    """UBL § 75: qualified applicants are rated, rejected ones get a reason."""
+    assessment = dict(submitted["assessment"], applicant=data.get("applicant") or "ansøgeren")
+    selection.select_candidates([assessment], selection.MINIMUM_INVITED)
+
+
+def invitations(data: dict, submitted: dict, today: date) -> None:
+    sent = as_date(submitted["invitations_sent"], "invitations_sent")
+    deadline = as_date(submitted["initial_tender_deadline"], "initial_tender_deadline")
+    if deadline <= sent:
+        raise RuleViolation("The deadline for initial tenders must come after the invitations.",
+                            field="initial_tender_deadline")
+    rejected = (data.get("selection") or {}).get("rejected") or []
+    if rejected and submitted["rejections_sent"] is not True:
+        names = ", ".join(r["applicant"] for r in rejected)
+        raise RuleViolation(
+            f"Rejected applicants must be told why: {names}.",
+            hint="Send the rejections with their reasons (see the selection) and tick the box.",
+            field="rejections_sent")
+
+
+def initial_tenders(data: dict, submitted: dict, today: date) -> None:
+    _names(submitted["initial_tenders"], "bidder", "initial_tenders", data.get("bidders"))
+    if submitted["award_on_initial"]:
+        reserved = data["tender_documents"]["negotiation"]["award_on_initial_reserved"]
+        negotiation.check_award_on_initial(reserved)
+
+
+def negotiation_round(data: dict, submitted: dict, today: date) -> None:
+    """Dir. Art. 31(3): minimum requirements and award criteria are never negotiated;
+    other changes go in writing to every remaining bidder with time to resubmit."""
+    changes = submitted["requirement_changes"]
+    negotiation.check_requirement_changes(
+        tender_documents.locked_part(data["tender_documents"]), changes)
+    if changes and submitted["changes_sent_to_all"] is not True:
+        raise RuleViolation(
+            "Changed requirements must be sent in writing to every remaining bidder.",
+            hint="Send the changes to all bidders still taking part and tick the box.",
+            field="changes_sent_to_all")
+    negotiation.check_resubmission_deadline(submitted["negotiated_on"],
+                                            submitted["resubmission_deadline"])
+
+
+def _scoring_rows(tenders: list[dict]) -> list[dict]:
+    return [{"bidder": t["bidder"], "price": t["price"],
+             "scores": {s["criterion"]: s["score"] for s in t.get("scores") or []}}
+            for t in tenders]
+
+
+def revised_tenders(data: dict, submitted: dict, today: date) -> None:
+    """UBL § 146: reduce between rounds only if announced, and by the award criteria."""
+    remaining = data["round_bidders"]
+    tenders = submitted["revised_tenders"]
+    _names(tenders, "bidder", "revised_tenders", remaining)
+    if not submitted["reduce_after_round"]:
+        return
+    announced = data["tender_documents"]["negotiation"]["reduction_between_rounds"]
+    if announced is not True:
+        selection.reduce_bidders(remaining, 1, announced)  # raises: not announced
+    missing = [b for b in remaining if b not in [t["bidder"] for t in tenders]]
+    if missing:
+        raise RuleViolation(
+            f"To reduce by the award criteria every remaining bidder needs a scored tender; "
+            f"missing: {', '.join(missing)}.", field="revised_tenders")
+    if "keep_bidders" not in submitted:
+        raise RuleViolation("Say how many bidders continue.", field="keep_bidders")
+    ranking = scoring.score_tenders(data["tender_documents"]["evaluation_model"],
+                                    _scoring_rows(tenders))
+    selection.reduce_bidders([r["bidder"] for r in ranking], submitted["keep_bidders"],
+                             announced)
+
+
+def final_invitation(data: dict, submitted: dict, today: date) -> None:
+    sent = as_date(submitted["final_invitation_sent"], "final_invitation_sent")
+    deadline = as_date(submitted["final_tender_deadline"], "final_tender_deadline")
+    if deadline <= sent:
+        raise RuleViolation("The deadline for final tenders must come after the invitation.",
+                            field="final_tender_deadline")
+
+
+def final_tenders(data: dict, submitted: dict, today: date) -> None:
+    rows = submitted["final_tenders"]
+    _names(rows, "bidder", "final_tenders", data.get("bidders"))
+    deadline = as_date(data["final_tender_deadline"], "final_tender_deadline")
+    for row in rows:
+        if as_date(row["received"], "received") > deadline:
+            raise RuleViolation(
+                f"The final tender from {row['bidder']!r} came after the deadline "
+                f"{deadline.isoformat()}.", hint="Late tenders are rejected: leave it out.",
+                field="final_tenders")
+
+
+def tender_score(data: dict, submitted: dict, today: date) -> None:
+    """Every sub-criterion scored once, on the published scale."""
+    model = data["tender_documents"]["evaluation_model"]
+    rows = submitted["tender_score"]["scores"]
+    given = [r["criterion"] for r in rows]
+    expected = [c["id"] for c in model["quality_criteria"]]
+    if sorted(given) != sorted(expected):
+        raise RuleViolation(
+            f"Score each sub-criterion exactly once: {', '.join(expected)}.",
+            field="tender_score.scores")
+    scoring.parse_tenders(scoring.parse_model(model), [
+        {"bidder": "tender", "price": 1, "scores": {r["criterion"]: r["score"] for r in rows}}])
+
+
+def evaluation_approval(data: dict, submitted: dict, today: date) -> None:
+    if not submitted["evaluation_approved"] and not submitted["management_comment"].strip():
+        raise RuleViolation("Say why the evaluation is sent back.",
+                            field="management_comment")
+
+
+def award(data: dict, submitted: dict, today: date) -> None:
+    """Dir. Art. 67: the best price-quality ratio under the published model wins."""
+    decision = submitted["award"]
+    best = [r["bidder"] for r in data.get("evaluation") or [] if r["rank"] == 1]
+    if decision["winner"] not in best:
+        raise RuleViolation(
+            f"{decision['winner']!r} is not ranked first in the approved evaluation.",
+            hint=f"The winner is {' or '.join(best) or 'the tender ranked first'}.",
+            field="award.winner")
+    if as_date(decision["notified"], "award.notified") > today:
+        raise RuleViolation("The notification date is in the future.",
+                            hint="Register the notification when it has been sent.",
+                            field="award.notified")
+
+
+def partnership_contract(data: dict, submitted: dict, today: date) -> None:
+    """KNL § 3: no contract before the standstill period has ended."""
+    signed = as_date(submitted["contract_signed"], "contract_signed")
+    standstill = as_date(data["standstill_end"], "standstill_end")
+    if signed <= standstill:
+        raise RuleViolation(
+            f"The contract cannot be signed before the standstill period ends on "
+            f"{standstill.isoformat()}.", field="contract_signed",
+            hint="Sign it on the next day or later.")
+
+
+def milestone_review(data: dict, submitted: dict, today: date) -> None:
+    """Dir. Art. 31(2): terminate only if announced; fees never above the agreed total."""
+    docs = data["tender_documents"]
+    development = docs["development"]
+    if submitted["phase_decision"] == "terminate":
+        fees.check_termination(development["termination_allowed"], data["phase_no"])
+    else:
+        fees.book_fee(data.get("fee_ledger") or [], data["phase_no"],
+                      development["fee_per_phase"], tender_documents.total_fees(docs),
+                      development["phases"])
+
+
+def call_off(data: dict, submitted: dict, today: date) -> None:
+    """Call-offs never exceed the ceiling and stop at the contract's end date."""
+    if submitted["call_off_amount"] > 0:
+        terms = data["tender_documents"]["purchase"]
+        purchase.record_call_off(data.get("call_offs") or [], submitted["call_off_amount"],
+                                 submitted["call_off_date"], terms["ceiling"],
+                                 terms["contract_end"])
+
+
+VALIDATORS: dict[str, Validator] = {
+    "need": need,
+    "tender_documents": tender_documents_check,
+    "tender_documents_approval": tender_documents_approval,
+    "notice": notice,
+    "applications": applications,
+    "suitability": suitability,
+    "invitations": invitations,
+    "initial_tenders": initial_tenders,
+    "negotiation_round": negotiation_round,
+    "revised_tenders": revised_tenders,
+    "final_invitation": final_invitation,
+    "final_tenders": final_tenders,
+    "tender_score": tender_score,
+    "evaluation_approval": evaluation_approval,
+    "award": award,
+    "partnership_contract": partnership_contract,
+    "milestone_review": milestone_review,
+    "call_off": call_off,
+}
