@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import itertools
 import json
+import operator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -97,11 +100,15 @@ def check_chain(instance_id: str, rows, head_seq: int | None = None,
             return ChainReport(instance_id, count, row.seq,
                                "the event's content does not match its hash (edited)")
         prev, expected_seq = row.hash, expected_seq + 1
-    if head_seq is not None and (head_seq != expected_seq - 1 or (
-            head_hash and head_hash != prev)):
-        return ChainReport(instance_id, count, expected_seq,
+    last = expected_seq - 1
+    if head_seq is not None and head_seq != last:  # the first event missing or extra
+        return ChainReport(instance_id, count, min(head_seq, last) + 1,
                            f"the instance records {head_seq} events, the log has "
-                           f"{expected_seq - 1} (events were deleted or added)")
+                           f"{last} (events were deleted or added)")
+    if head_seq is not None and head_hash and head_hash != prev:
+        return ChainReport(instance_id, count, last,
+                           "the last event is not the one the instance records "
+                           "(it was replaced)")
     return ChainReport(instance_id, count, None, "verified")
 
 
@@ -116,3 +123,41 @@ def verify_instance(session: Session, instance_id: str) -> ChainReport:
 def history(session: Session, instance_id: str) -> list[Event]:
     return list(session.scalars(select(Event).where(Event.instance_id == instance_id)
                                 .order_by(Event.seq)))
+
+
+def verify_all(session: Session, batch: int = 20_000,
+               progress: Callable[[int], None] | None = None) -> Iterator[ChainReport]:
+    """Check every instance's chain, streaming the events ordered by (instance, id).
+
+    ``progress(n)`` is called with the number of events read since the last call.
+    Events of an instance that has no ``instances`` row are reported too."""
+    heads = {iid: (seq, digest) for iid, seq, digest in session.execute(
+        select(Instance.id, Instance.last_seq, Instance.last_hash))}
+    query = (select(Event.instance_id, Event.seq, Event.kind, Event.actor, Event.at,
+                    Event.task_id, Event.task_spec, Event.task_nth, Event.data,
+                    Event.snapshot, Event.prev_hash, Event.hash)
+             .order_by(Event.instance_id, Event.id)
+             .execution_options(yield_per=batch))
+    rows = session.execute(query)
+    if progress is not None:
+        rows = _counted(rows, batch, progress)
+    for instance_id, group in itertools.groupby(rows, key=operator.itemgetter(0)):
+        if instance_id not in heads:
+            yield ChainReport(instance_id, sum(1 for _ in group), 1,
+                              "events of an instance that does not exist (its row was "
+                              "deleted)")
+            continue
+        yield check_chain(instance_id, group, *heads.pop(instance_id))
+    for instance_id, head in heads.items():  # instances whose events are all gone
+        yield check_chain(instance_id, [], *head)
+
+
+def _counted(rows, every: int, progress: Callable[[int], None]):
+    count = 0
+    for row in rows:
+        yield row
+        count += 1
+        if count == every:
+            progress(count)
+            count = 0
+    progress(count)

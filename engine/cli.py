@@ -308,3 +308,4 @@ def serve(host, port):
 
     click.echo(login_help(app.extensions["opiflow"]))
     app.run(host=host, port=port, use_reloader=False)
+from engine import audit_cli  # noqa: E402,F401
