@@ -166,5 +166,51 @@ def many_events(engine, clock, count: int = 1000) -> str:
     return iid
 
 
+
+
+def innovation_partnership(engine, clock) -> str:
+    """The whole innovation partnership (workflows/innovation_partnership) as in
+    tests/test_innovation_partnership.py's full procedure: seven applicants, five
+    invited, three negotiation rounds, sealed final tenders, evaluation, award,
+    standstill, four development phases, the purchase option and four call-offs."""
+    from tests.test_innovation_partnership import SEVEN, Scenario, qualified, unqualified
+
+    s = Scenario(engine, clock)
+    s.tender()
+    ratings = [(9, 9), (8, 9), (8, 8), (7, 8), (7, 7), (6, 6)]
+    assessments = {name: qualified(*r) for name, r in zip(SEVEN, ratings, strict=False)}
+    assessments["Eta Systems"] = unqualified()
+    s.prequalify(assessments)
+    s.invite()
+    prices = {b: 150_000_000 + i * 10_000_000 for i, b in enumerate(SEVEN[:5])}
+    s.initial_tenders(prices)
+    for i, day in enumerate(["2025-11-17", "2025-12-08", "2026-01-12"]):
+        prices = {b: p - 5_000_000 for b, p in prices.items()}
+        s.negotiation_round(day, prices, changes=[
+            {"requirement": "Svartid", "kind": "other",
+             "description": f"Svartiden ændres (runde {i + 1})."}])
+    s.final_tenders(prices)
+    s.tick("2026-03-03", 8)
+    s.evaluate({b: {"K1": 9 - i, "K2": 8 - i} for i, b in enumerate(SEVEN[:5])})
+    s.at("2026-03-26")
+    s.do("Tildelingsbeslutning og underretning", "lea", {"award": {
+        "winner": "Alfa Care", "advantages": "Bedste kliniske værdi og pris.",
+        "negotiation_account": "Tre runder med mikrosprint; svartiden blev ændret.",
+        "notified": "2026-03-26", "electronic": True}})
+    s.tick("2026-04-08", 0)
+    s.do("Underskriv partnerskabskontrakt", "jens",
+         {"contract_signed": "2026-04-08", "signed_by": "Regionsdirektør"})
+    for phase in range(1, 5):
+        s.at(f"2026-{3 + phase * 2:02d}-01")
+        s.phase("approve")
+    s.at("2027-03-01")
+    s.do("Beslut købsoption", "lea", {"performance_met": True, "offered_price": 180_000_000})
+    for year in (2027, 2028, 2029, 2030):
+        s.call_off(55_000_000, f"{year}-06-01")
+    s.tick("2031-01-01", 0)
+    return s.iid
+
+
 SCENARIOS = {"purchase_request": purchase_request, "assessments": assessments,
-             "timer": timer, "caller": caller, "partnership": partnership}
+             "timer": timer, "caller": caller, "partnership": partnership,
+             "innovation_partnership": innovation_partnership}
