@@ -1,0 +1,76 @@
+"""The staff web UI: ``create_app(config)`` builds a Flask app around one Engine.
+
+Run it with ``flask --app webui run``, ``python -m webui`` or
+``gunicorn 'webui:create_app()'`` (set OPIFLOW_SECRET_KEY when several workers serve).
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from flask import Flask, redirect, url_for
+
+from engine import config as settings
+
+
+def _defaults() -> dict:
+    secret = settings.get("OPIFLOW_SECRET_KEY")
+    return {
+        "SECRET_KEY": secret or secrets.token_hex(32),
+        "SECRET_KEY_IS_RANDOM": not secret,
+        "DATABASE_URL": settings.get("DATABASE_URL"),
+        "OPIFLOW_WORKFLOWS": settings.get("OPIFLOW_WORKFLOWS"),
+        "OPIFLOW_TIMER_SECONDS": int(settings.get("OPIFLOW_TIMER_SECONDS")),
+        "OPIFLOW_SCHEDULER": settings.get("OPIFLOW_SCHEDULER"),
+        "OPIFLOW_SESSION_MINUTES": int(settings.get("OPIFLOW_SESSION_MINUTES")),
+        "OPIFLOW_LANGUAGE": settings.get("OPIFLOW_LANGUAGE"),
+        "OPIFLOW_START_MODEL": "innovation_partnership",
+        "OPIFLOW_ENGINE": None,  # an Engine to use instead of building one (tests)
+        "OPIFLOW_CLOCK": None,  # a clock function for the Engine built here
+        "NODE_MODULES": str(Path(__file__).resolve().parent.parent / "node_modules"),
+        "UPLOAD_FOLDER": None,  # default: <instance folder>/uploads
+        "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+    }
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(_defaults())
+    if config:
+        app.config.update(config)
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
+        minutes=int(app.config["OPIFLOW_SESSION_MINUTES"]))
+    if not app.config["UPLOAD_FOLDER"]:
+        app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+
+    from engine.runtime import Engine
+
+    engine = app.config["OPIFLOW_ENGINE"] or Engine(
+        app.config["DATABASE_URL"], workflows_dir=app.config["OPIFLOW_WORKFLOWS"],
+        clock_fn=app.config["OPIFLOW_CLOCK"])
+    app.extensions["opiflow"] = engine
+
+    from flask_wtf.csrf import CSRFProtect
+
+    CSRFProtect(app)
+
+    from . import auth, errors, i18n, scheduler
+
+    i18n.init_app(app)
+    auth.init_app(app)
+    errors.init_app(app)
+
+    from . import assets, instances, tasks
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(tasks.bp)
+    app.register_blueprint(instances.bp)
+    app.register_blueprint(assets.bp)
+    # (other areas register their blueprints here)
+
+    app.add_url_rule("/", "index", lambda: redirect(url_for("tasks.index")))
+    scheduler.init_app(app)
+    return app

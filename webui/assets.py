@@ -1,0 +1,19 @@
+"""bpmn-js, served from the project's node_modules (the machine has no CDN access)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, send_from_directory
+
+bp = Blueprint("assets", __name__)
+
+ALLOWED = ("bpmn-navigated-viewer.production.min.js", "assets/")
+
+
+@bp.get("/bpmn-js/<path:filename>")
+def bpmn_js(filename: str):
+    """Only the viewer and its CSS/fonts: nothing else under node_modules is served."""
+    if not (filename == ALLOWED[0] or filename.startswith(ALLOWED[1])):
+        abort(404)
+    dist = Path(current_app.config["NODE_MODULES"]) / "bpmn-js" / "dist"
+    return send_from_directory(dist, filename, max_age=3600)

@@ -1,0 +1,450 @@
+"""Task forms: fields rendered from a task's JSON Schema, and submissions parsed back.
+
+No Flask here: :func:`build` turns a schema plus values into a tree of :class:`Field`
+objects the template renders; :func:`parse` turns a submitted form (a MultiDict of
+strings and uploaded files) back into JSON typed by the schema. The engine validates the
+result against the same schema; its error keys (``a.b.0.c``) are the fields' names.
+
+Arrays of objects are row groups that work without JavaScript: the form carries the row
+count in ``NAME.__rows``; an "add row" button (``_add=NAME``) or a "remove" button
+(``_remove=NAME.INDEX``) re-renders the form with one row more or less.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+ROWS = "__rows"
+STORED = "__stored"
+FILE_KEYS = frozenset({"filename", "sha256", "size"})
+
+
+@dataclass
+class Field:
+    """One thing the form shows: an input, a fieldset of fields or a group of rows."""
+
+    name: str
+    kind: str  # text textarea number integer money date checkbox select multi file
+    #            readonly fieldset rows lines
+    label: str
+    help: str = ""
+    required: bool = False
+    value: Any = ""
+    error: str | None = None
+    options: list[tuple[str, str]] = field(default_factory=list)
+    children: list[Field] = field(default_factory=list)
+    rows: list[list[Field]] = field(default_factory=list)
+    stored: dict | None = None  # a file already attached
+
+    @property
+    def id(self) -> str:
+        return "f-" + re.sub(r"[^A-Za-z0-9_-]", "-", self.name)
+
+
+def _kind(schema: dict) -> str:
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "string")
+    if schema.get("x-file") or schema.get("format") == "data-url":
+        return "file"
+    if schema.get("readOnly"):
+        return "readonly"
+    if "enum" in schema:
+        return "select"
+    if kind == "object":
+        return "fieldset"
+    if kind == "array":
+        items = schema.get("items") or {}
+        if items.get("type") == "object" or "properties" in items:
+            return "rows"
+        return "multi" if "enum" in items else "lines"
+    if kind == "boolean":
+        return "checkbox"
+    if kind == "integer":
+        return "integer"
+    if kind == "number":
+        return "money" if schema.get("x-money") else "number"
+    if schema.get("format") == "date":
+        return "date"
+    if schema.get("x-multiline"):
+        return "textarea"
+    return "text"
+
+
+# --------------------------------------------------------------------------- build
+def build(schema: dict, values: Mapping | None = None, errors: Mapping | None = None,
+          raw=None, change: tuple[str, str] | None = None) -> list[Field]:
+    """The fields of ``schema``. Values come from ``raw`` (the submitted form, so the
+    user's input is kept as typed) when given, else from ``values`` (JSON data).
+    ``change`` is ("add", NAME) or ("remove", NAME.INDEX) for row groups."""
+    return _fields(schema, "", values or {}, errors or {}, raw, change)
+
+
+def _fields(schema: dict, prefix: str, values: Mapping, errors: Mapping, raw,
+            change) -> list[Field]:
+    required = set(schema.get("required") or ())
+    result = []
+    for key, sub in (schema.get("properties") or {}).items():
+        name = f"{prefix}{key}"
+        value = values.get(key) if isinstance(values, Mapping) else None
+        result.append(_field(sub, name, key in required, value, errors, raw, change))
+    return result
+
+
+def _field(schema: dict, name: str, required: bool, value, errors, raw, change) -> Field:
+    kind = _kind(schema)
+    f = Field(name, kind, str(schema.get("title") or name.rsplit(".", 1)[-1]),
+              help=str(schema.get("description") or ""), required=required,
+              error=errors.get(name))
+    if value is None and "default" in schema and raw is None:
+        value = schema["default"]
+    if kind == "fieldset":
+        f.children = _fields(schema, name + ".", value if isinstance(value, Mapping) else {},
+                             errors, raw, change)
+    elif kind == "rows":
+        f.rows = _rows(schema, name, value if isinstance(value, list) else [], errors, raw,
+                       change)
+    elif kind == "select":
+        f.options = [(_enum_value(o), _enum_label(schema, i, o))
+                     for i, o in enumerate(schema["enum"])]
+        f.value = raw.get(name, "") if raw is not None else _enum_value(value)
+    elif kind == "multi":
+        items = schema["items"]
+        f.options = [(_enum_value(o), _enum_label(items, i, o))
+                     for i, o in enumerate(items["enum"])]
+        f.value = raw.getlist(name) if raw is not None else [
+            _enum_value(v) for v in (value or [])]
+    elif kind == "checkbox":
+        f.value = (raw.get(name) == "on") if raw is not None else bool(value)
+    elif kind == "file":
+        stored = _stored_from_raw(raw, name) if raw is not None else value
+        f.stored = stored if _is_file(stored) else None
+    elif kind == "readonly":
+        f.value = display_value(value)
+    else:
+        f.value = raw.get(name, "") if raw is not None else input_value(kind, value)
+    return f
+
+
+def _rows(schema: dict, name: str, value: list, errors, raw, change) -> list[list[Field]]:
+    items = schema.get("items") or {}
+    if raw is not None:
+        count = _int(raw.get(f"{name}.{ROWS}"), 0)
+        indexes = list(range(count))
+    else:
+        indexes = list(range(len(value)))
+        if not value:
+            indexes = [0]  # one blank row to start with
+    if change and change[0] == "add" and change[1] == name:
+        indexes.append(max(indexes, default=-1) + 1)
+    if change and change[0] == "remove" and change[1].rsplit(".", 1)[0] == name:
+        drop = _int(change[1].rsplit(".", 1)[1], -1)
+        indexes = [i for i in indexes if i != drop]
+    rows = []
+    for new, old in enumerate(indexes):
+        row_value = value[old] if raw is None and old < len(value) else {}
+        row_raw = _Renamed(raw, f"{name}.{old}.", f"{name}.{new}.") if raw is not None else None
+        rows.append(_fields(items, f"{name}.{new}.",
+                            row_value if isinstance(row_value, Mapping) else {},
+                            errors, row_raw, change))
+    return rows
+
+
+class _Renamed:
+    """The submitted form seen with row ``old`` renamed to row ``new`` (after a removal)."""
+
+    def __init__(self, raw, old: str, new: str):
+        self.raw, self.old, self.new = raw, old, new
+
+    def _key(self, key: str) -> str:
+        return self.old + key[len(self.new):] if key.startswith(self.new) else key
+
+    def get(self, key, default=None):
+        return self.raw.get(self._key(key), default)
+
+    def getlist(self, key):
+        return self.raw.getlist(self._key(key))
+
+
+def _enum_value(value) -> str:
+    if value is None:
+        return ""
+    return json.dumps(value) if not isinstance(value, str) else value
+
+
+def _enum_label(schema: dict, index: int, value) -> str:
+    names = schema.get("x-enumNames") or schema.get("enumNames")
+    if isinstance(names, list) and index < len(names):
+        return str(names[index])
+    return str(value)
+
+
+def input_value(kind: str, value) -> str:
+    """A JSON value as an input shows it (numbers with Danish decimal comma)."""
+    if value is None:
+        return ""
+    if kind in ("number", "money", "integer") and isinstance(value, int | float | Decimal) \
+            and not isinstance(value, bool):
+        return danish_number(value)
+    if kind == "lines" and isinstance(value, list):
+        return "\n".join(str(v) for v in value)
+    return str(value)
+
+
+def danish_number(value) -> str:
+    """165000.5 -> '165.000,5' (no rounding beyond what the number holds)."""
+    number = Decimal(str(value))
+    sign = "-" if number < 0 else ""
+    text = format(abs(number), "f")
+    whole, _, frac = text.partition(".")
+    frac = frac.rstrip("0")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    return sign + ".".join(groups) + ("," + frac if frac else "")
+
+
+def display_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _is_file(value) -> bool:
+    return isinstance(value, Mapping) and FILE_KEYS <= set(value)
+
+
+def _stored_from_raw(raw, name: str):
+    try:
+        value = json.loads(raw.get(f"{name}.{STORED}") or "null")
+    except ValueError:
+        return None
+    return value if _is_file(value) else None
+
+
+def _int(text, default: int) -> int:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return default
+
+
+def all_fields(fields: list[Field]):
+    """Every field of the tree, depth first."""
+    for f in fields:
+        yield f
+        yield from all_fields(f.children)
+        for row in f.rows:
+            yield from all_fields(row)
+
+
+def place_errors(fields: list[Field], errors: Mapping[str, str]) -> dict[str, str]:
+    """Attach each error to its field; returns the errors no field took (form-level).
+    A key that names no field exactly goes to the field whose name ends with it."""
+    by_name = {f.name: f for f in all_fields(fields)}
+    left = {}
+    for key, message in errors.items():
+        target = by_name.get(key) or next(
+            (f for n, f in by_name.items() if key and n.endswith("." + key)), None)
+        if target is None:
+            left[key] = message
+        elif not target.error:
+            target.error = message
+    return left
+
+
+# --------------------------------------------------------------------------- parse
+StoreFile = Callable[[Any], dict]
+
+
+@dataclass
+class Parsed:
+    data: dict
+    errors: dict[str, str]
+    # row prefix as submitted (blank rows dropped) -> row prefix in the form
+    renames: dict[str, str] = field(default_factory=dict)
+
+    def form_key(self, key: str) -> str:
+        """An engine error key (submitted indexes) as the form field's name."""
+        for prefix in sorted(self.renames, key=len):
+            if key.startswith(prefix):
+                key = self.renames[prefix] + key[len(prefix):]
+        return key
+
+
+def parse(schema: dict, form, files=None, store: StoreFile | None = None,
+          prefill: Mapping | None = None) -> Parsed:
+    """The submitted ``form`` as JSON typed by ``schema``. Blank optional fields are left
+    out; blank rows are dropped; read-only fields take their value from ``prefill`` (the
+    task's data), never from the browser. Values that cannot be read (a word in a number
+    field) become errors named by the field."""
+    result = Parsed({}, {})
+    result.data = _parse_object(schema, "", form, files or {}, store, prefill or {}, result)
+    return result
+
+
+def _parse_object(schema: dict, prefix: str, form, files, store, prefill, out: Parsed) -> dict:
+    data = {}
+    required = set(schema.get("required") or ())
+    for key, sub in (schema.get("properties") or {}).items():
+        name = f"{prefix}{key}"
+        old = prefill.get(key) if isinstance(prefill, Mapping) else None
+        value = _parse_value(sub, name, form, files, store, old, out, key in required)
+        if value is not _BLANK:
+            data[key] = value
+    return data
+
+
+class _Blank:
+    def __repr__(self) -> str:
+        return "<blank>"
+
+
+_BLANK = _Blank()
+
+
+def _parse_value(schema: dict, name: str, form, files, store, old, out: Parsed,
+                 required: bool):
+    kind = _kind(schema)
+    if kind == "readonly":
+        return _BLANK if old is None else old
+    if kind == "fieldset":
+        value = _parse_object(schema, name + ".", form, files, store,
+                              old if isinstance(old, Mapping) else {}, out)
+        return value if value or required else _BLANK
+    if kind == "rows":
+        return _parse_rows(schema, name, form, files, store, old, out)
+    if kind == "checkbox":
+        return form.get(name) == "on"
+    if kind == "multi":
+        chosen = form.getlist(name)
+        allowed = {_enum_value(o): o for o in schema["items"]["enum"]}
+        return [allowed[c] for c in chosen if c in allowed]
+    if kind == "file":
+        return _parse_file(name, form, files, store, old, out)
+    text = (form.get(name) or "").strip()
+    if text == "":
+        return _BLANK
+    if kind == "select":
+        for option in schema["enum"]:
+            if _enum_value(option) == text:
+                return option
+        out.errors[name] = "vælg en af mulighederne"
+        return text
+    if kind == "lines":
+        return [line.strip() for line in text.splitlines() if line.strip()]
+    if kind in ("number", "money", "integer"):
+        number = parse_number(text)
+        if number is None:
+            out.errors[name] = "skriv et tal, fx 165.000 eller 7,5"
+            return text
+        if kind == "integer":
+            if number != number.to_integral_value():
+                out.errors[name] = "skriv et helt tal"
+                return text
+            return int(number)
+        return _plain(number)
+    if kind == "date":
+        day = parse_date(text)
+        if day is None:
+            out.errors[name] = "skriv en dato som 2026-04-07 eller 07-04-2026"
+            return text
+        return day.isoformat()
+    return text
+
+
+def _plain(number: Decimal):
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _parse_rows(schema: dict, name: str, form, files, store, old, out: Parsed):
+    items = schema.get("items") or {}
+    count = _int(form.get(f"{name}.{ROWS}"), 0)
+    old_rows = old if isinstance(old, list) else []
+    rows = []
+    for i in range(count):
+        prefix = f"{name}.{i}."
+        if not _row_filled(items, prefix, form, files):
+            continue
+        prefill = old_rows[i] if i < len(old_rows) and isinstance(old_rows[i], Mapping) else {}
+        if len(rows) != i:  # blank rows were dropped before this one
+            out.renames[f"{name}.{len(rows)}."] = prefix
+        rows.append(_parse_object(items, prefix, form, files, store, prefill, out))
+    return rows
+
+
+def _row_filled(items: dict, prefix: str, form, files) -> bool:
+    """A row counts if any of its inputs has something in it (a checked box counts)."""
+    for key, value in form.items(multi=True) if hasattr(form, "items") else ():
+        if key.startswith(prefix) and not key.endswith(ROWS) and str(value).strip():
+            return True
+    return any(k.startswith(prefix) and getattr(f, "filename", "") for k, f in files.items())
+
+
+def _parse_file(name: str, form, files, store, old, out: Parsed):
+    upload = files.get(name)
+    if upload is not None and getattr(upload, "filename", ""):
+        if store is None:
+            out.errors[name] = "filer kan ikke modtages her"
+            return _BLANK
+        return store(upload)
+    stored = _stored_from_raw(form, name)
+    if stored is not None:
+        return stored
+    return old if _is_file(old) else _BLANK
+
+
+_DANISH_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A number as people type it: '165.000,50', '165000.5', '165 000', '7,5',
+    '165.000 kr.'. A dot followed by groups of three digits is a thousands separator
+    (Danish); with both dot and comma, the comma is the decimal mark."""
+    t = text.strip().replace("\u00a0", "").replace(" ", "")
+    t = re.sub(r"(?i)(kr\.?|dkk)$", "", t).strip()
+    if "," in t and "." in t:
+        t = t.replace(".", "").replace(",", ".")
+    elif "," in t:
+        t = t.replace(",", ".")
+    elif _DANISH_THOUSANDS.match(t):
+        t = t.replace(".", "")
+    if not re.fullmatch(r"-?\d+(\.\d+)?", t):
+        return None
+    try:
+        return Decimal(t)
+    except InvalidOperation:
+        return None
+
+
+def parse_date(text: str) -> date | None:
+    """'2026-04-07', '07-04-2026', '7.4.2026' or '7/4/2026' as a date."""
+    t = text.strip()
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(t, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def uses_files(schema: dict) -> bool:
+    """True if the form has a file field anywhere (it must be sent multipart)."""
+    kind = _kind(schema)
+    if kind == "file":
+        return True
+    subs = list((schema.get("properties") or {}).values())
+    if kind == "rows":
+        subs.append(schema.get("items") or {})
+    return any(uses_files(s) for s in subs)

@@ -1,0 +1,120 @@
+"""Danish by default, English on request; numbers, money and dates in Danish format.
+
+The UI's own words are written in Danish in the templates and code (``_("Opgaver")``);
+:mod:`webui.catalogue` holds their English translations. Formats follow the language:
+``da_DK`` or ``en_DK`` (English words, Danish conventions: 165.000 kr., 7 April 2026).
+"""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
+from flask import Flask, current_app, g, request, session
+
+from engine.clock import LOCAL_ZONE
+
+from .catalogue import ENGLISH
+
+LANGUAGES = ("da", "en")
+LOCALES = {"da": "da_DK", "en": "en_DK"}
+
+
+def language() -> str:
+    chosen = session.get("lang") if request else None
+    if chosen in LANGUAGES:
+        return chosen
+    default = current_app.config.get("OPIFLOW_LANGUAGE", "da")
+    return default if default in LANGUAGES else "da"
+
+
+def gettext(text: str, **values) -> str:
+    """``text`` (Danish) in the current language, with ``{name}`` values filled in."""
+    if language() == "en":
+        text = ENGLISH.get(text, text)
+    return text.format(**values) if values else text
+
+
+_ = gettext
+
+
+def _locale() -> str:
+    if "locale" not in g:
+        g.locale = LOCALES[language()]
+    return g.locale
+
+
+def number(value, digits: int = 2) -> str:
+    """A number, rounded to at most ``digits`` decimals for display: 165.000,5."""
+    if value is None or value == "" or isinstance(value, bool):
+        return "–"
+    try:
+        amount = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    return format_decimal(amount, format=pattern, locale=_locale())
+
+
+def points(value) -> str:
+    """Points always with two decimals: 7,35."""
+    if value is None or value == "" or isinstance(value, bool):
+        return "–"
+    return format_decimal(Decimal(str(value)), format="#,##0.00", locale=_locale())
+
+
+def money(value) -> str:
+    """An amount in DKK: 165.000 kr. (øre only when there are any)."""
+    if value is None or value == "" or isinstance(value, bool):
+        return "–"
+    return f"{number(value)}\u00a0kr."
+
+
+def as_date(value) -> date | datetime | None:
+    if isinstance(value, datetime | date):
+        return value
+    if not value or not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value) if len(value) > 10 else date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def day(value) -> str:
+    """A date as people read it: 7. april 2026."""
+    parsed = as_date(value)
+    if parsed is None:
+        return str(value) if value else "–"
+    if isinstance(parsed, datetime):
+        parsed = (parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL_ZONE)).astimezone(
+            LOCAL_ZONE).date()
+    return format_date(parsed, "long", locale=_locale())
+
+
+def moment(value) -> str:
+    """A point in time, Danish local time: 7. april 2026 kl. 09.00."""
+    parsed = as_date(value)
+    if parsed is None:
+        return str(value) if value else "–"
+    if not isinstance(parsed, datetime):
+        return day(parsed)
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=LOCAL_ZONE)
+    word = "kl." if language() == "da" else "at"
+    return format_datetime(parsed, f"d. MMMM y '{word}' HH.mm" if language() == "da"
+                           else f"d MMMM y '{word}' HH:mm", tzinfo=LOCAL_ZONE,
+                           locale=_locale())
+
+
+def pretty(value) -> str:
+    """Data as readable JSON (Danish letters kept)."""
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(_=gettext, language=language, LANGUAGES=LANGUAGES)
+    app.jinja_env.filters.update(number=number, money=money, day=day, moment=moment,
+                                 points=points, pretty=pretty)

@@ -1,0 +1,167 @@
+"""Partnerships: the list, starting one, the overview, diagram, evaluation and history.
+
+Every view passes the current user to the engine, which shows each user only their
+authority's instances (auditors: the authorities they audit); anything else is 404.
+"""
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from engine.errors import OpiflowError
+from engine.rules import scoring
+
+from . import diagram, files
+from . import overview as ov
+from .auth import engine, staff_required
+from .i18n import gettext as _
+
+bp = Blueprint("instances", __name__, url_prefix="/instances")
+
+
+def get_instance(instance_id: str) -> dict:
+    """The instance as the current user may see it (404 otherwise): the shared loader."""
+    return engine().show(instance_id, user=current_user.name)
+
+
+@bp.get("")
+@login_required
+def index():
+    status = request.args.get("status") or None
+    rows = engine().instances(status=status, user=current_user.name)
+    return render_template("instances/list.html", rows=rows, status=status,
+                           start_model=current_app.config["OPIFLOW_START_MODEL"])
+
+
+@bp.post("/new")
+@staff_required
+def start():
+    instance_id = engine().start(current_app.config["OPIFLOW_START_MODEL"],
+                                 current_user.name, {})
+    flash(_("Et nyt innovationspartnerskab er startet."))
+    return redirect(url_for("instances.overview", instance_id=instance_id))
+
+
+@bp.get("/<instance_id>")
+@login_required
+def overview(instance_id: str):
+    shown = get_instance(instance_id)
+    return render_template("instances/overview.html", inst=shown,
+                           view=ov.overview(shown), tab="overview", now=engine().now())
+
+
+@bp.get("/<instance_id>/diagram")
+@login_required
+def diagram_page(instance_id: str):
+    shown = get_instance(instance_id)
+    names = list(diagram.bpmn_files(engine(), instance_id))
+    if not names:
+        abort(404)
+    chosen = request.args.get("file") if request.args.get("file") in names else names[0]
+    xml = diagram.bpmn_files(engine(), instance_id)[chosen]
+    return render_template("instances/diagram.html", inst=shown, tab="diagram",
+                           files=names, chosen=chosen,
+                           states=diagram.element_states(engine(), instance_id, xml))
+
+
+@bp.get("/<instance_id>/diagram.bpmn")
+@login_required
+def diagram_xml(instance_id: str):
+    get_instance(instance_id)
+    model_files = diagram.bpmn_files(engine(), instance_id)
+    name = request.args.get("file") or next(iter(model_files), "")
+    if name not in model_files:
+        abort(404)
+    return current_app.response_class(model_files[name], mimetype="application/xml")
+
+
+@bp.get("/<instance_id>/evaluation")
+@login_required
+def evaluation(instance_id: str):
+    shown = get_instance(instance_id)
+    return render_template("instances/evaluation.html", inst=shown, tab="evaluation",
+                           **evaluation_view(shown.get("data") or {}))
+
+
+def evaluation_view(data: dict) -> dict:
+    """Per tender: sub-criterion scores, quality, price and total points, rank; the model
+    in words and whether it is relative (rank reversal)."""
+    docs = data.get("tender_documents") if isinstance(data.get("tender_documents"),
+                                                      dict) else {}
+    model_dict = docs.get("evaluation_model") if isinstance(docs, dict) else None
+    model = description = None
+    relative = False
+    problem = ""
+    if isinstance(model_dict, dict):
+        try:
+            model = scoring.parse_model(model_dict)
+            description = scoring.describe_model(model)
+            relative = scoring.is_relative(model)
+        except OpiflowError as err:
+            problem = err.message
+    criteria = [{"id": c.id, "name": c.name, "weight": float(c.weight * 100)}
+                for c in (model.criteria if model else ())]
+    tenders = data.get("final_tenders")
+    sealed = ov.is_sealed(tenders)
+    prices = {ov.name_of(t): t.get("price") for t in
+              (tenders if isinstance(tenders, list) else ()) if isinstance(t, dict)}
+    scores = _scores(data.get("tender_scores"))
+    rows = []
+    for result in data.get("evaluation") if isinstance(data.get("evaluation"), list) else ():
+        if not isinstance(result, dict):
+            continue
+        bidder = ov.name_of(result)
+        rows.append({**result, "bidder": bidder, "price": prices.get(bidder),
+                     "scores": scores.get(bidder, {})})
+    rows.sort(key=lambda r: (r.get("rank") is None, r.get("rank") or 0))
+    if sealed:  # results computed from sealed tenders stay hidden with them
+        rows = []
+    return {"criteria": criteria, "rows": rows, "description": description,
+            "relative": relative, "model_problem": problem, "sealed": tenders if sealed
+            else None, "model": model_dict, "tenders": prices}
+
+
+def _scores(value) -> dict[str, dict[str, object]]:
+    """{bidder: {criterion id: score}} from the score sheets, keyed or listed."""
+    items = value.values() if isinstance(value, dict) else value if isinstance(
+        value, list) else ()
+    result = {}
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        raw = item.get("scores")
+        if isinstance(raw, list):
+            raw = {s.get("criterion"): s.get("score") for s in raw if isinstance(s, dict)}
+        if isinstance(raw, dict):
+            result[ov.name_of(item)] = raw
+    return result
+
+
+@bp.get("/<instance_id>/history")
+@login_required
+def history(instance_id: str):
+    shown = get_instance(instance_id)
+    events = engine().history(instance_id, user=current_user.name)
+    return render_template("instances/history.html", inst=shown, tab="history",
+                           events=list(reversed(events)))
+
+
+@bp.get("/<instance_id>/files/<sha256>")
+@login_required
+def document(instance_id: str, sha256: str):
+    shown = get_instance(instance_id)
+    names = {doc["sha256"]: doc["filename"] for _key, doc in files.documents(shown["data"])}
+    path = files.path_of(instance_id, sha256)
+    if sha256 not in names or path is None:
+        abort(404)
+    return send_file(path, as_attachment=True, download_name=names[sha256])

@@ -1,0 +1,193 @@
+"""What the partnership overview shows, read from an instance's data.
+
+Pure functions over the dict ``Engine.show`` returns. Every key may be missing (a
+partnership early in its life has none of them): each part then says so instead of
+failing. Sealed values arrive masked as ``{"sealed": True, "until": ...}``.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from engine.access import SEALED
+
+from .files import documents
+
+DEADLINES = (  # (data key, Danish label)
+    ("application_deadline", "Ansøgningsfrist"),
+    ("initial_tender_deadline", "Frist for første tilbud"),
+    ("resubmission_deadline", "Frist for reviderede tilbud"),
+    ("final_tender_deadline", "Frist for endelige tilbud"),
+    ("standstill_end", "Stand still-perioden udløber"),
+    ("contract_signed", "Partnerskabskontrakt underskrevet"),
+)
+
+
+def is_sealed(value) -> bool:
+    return isinstance(value, Mapping) and value.get(SEALED) is True
+
+
+def _dict(value) -> dict:
+    return value if isinstance(value, Mapping) and not is_sealed(value) else {}
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def amount(value) -> Decimal | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def name_of(item) -> str:
+    """A bidder or applicant as a name, whether stored as text or as a row."""
+    if isinstance(item, Mapping):
+        for key in ("name", "bidder", "applicant"):
+            if item.get(key):
+                return str(item[key])
+        return ""
+    return str(item) if item is not None else ""
+
+
+def bidders(data: Mapping) -> list[dict]:
+    """Each applicant or bidder with where they stand, best known status first."""
+    selection = _dict(data.get("selection"))
+    invited = {name_of(x) for x in _list(selection.get("invited"))}
+    rejected = {name_of(x): x for x in _list(selection.get("rejected"))}
+    current = {name_of(x) for x in _list(data.get("bidders"))}
+    ranks = {name_of(r): r for r in _list(data.get("evaluation")) if isinstance(r, Mapping)}
+    if is_sealed(data.get("final_tenders")):
+        ranks = {}  # results computed from sealed tenders stay hidden with them
+    winner = name_of(_dict(data.get("award")).get("winner"))
+    finals = data.get("final_tenders")
+    final_names = {name_of(t) for t in _list(finals)}
+    names: list[str] = []
+    for group in (_list(data.get("applicants")), _list(selection.get("invited")),
+                  list(rejected), _list(data.get("bidders")), _list(finals),
+                  list(ranks)):
+        for item in group:
+            name = name_of(item)
+            if name and name not in names:
+                names.append(name)
+    rows = []
+    for name in names:
+        if winner and name == winner:
+            status = "Vinder"
+        elif name in ranks:
+            status = "Evalueret"
+        elif name in final_names:
+            status = "Endeligt tilbud modtaget"
+        elif name in current:
+            status = "Tilbudsgiver"
+        elif name in rejected:
+            status = "Ikke udvalgt"
+        elif invited and name not in invited:
+            status = "Udgået"
+        elif name in invited:
+            status = "Opfordret"
+        else:
+            status = "Ansøger"
+        reason = rejected[name].get("reason", "") if isinstance(rejected.get(name),
+                                                                  Mapping) else ""
+        rank = ranks.get(name, {}).get("rank")
+        rows.append({"name": name, "status": status, "rank": rank, "reason": reason})
+    return rows
+
+
+def fees(data: Mapping) -> dict | None:
+    """Fees paid against the agreed total (phases x fee per phase)."""
+    development = _dict(_dict(data.get("tender_documents")).get("development"))
+    ledger = [e for e in _list(data.get("fee_ledger")) if isinstance(e, Mapping)]
+    phases, fee = development.get("phases"), amount(development.get("fee_per_phase"))
+    if not ledger and fee is None:
+        return None
+    paid = sum((amount(e.get("amount")) or Decimal(0) for e in ledger), Decimal(0))
+    total = fee * int(phases) if fee is not None and isinstance(phases, int) else None
+    return {"ledger": ledger, "paid": paid, "total": total, "phases": phases,
+            "fee_per_phase": fee, "remaining": None if total is None else total - paid,
+            "phases_paid": len(ledger)}
+
+
+def ceiling(data: Mapping) -> dict | None:
+    """Call-offs against the contract ceiling."""
+    purchase = _dict(_dict(data.get("tender_documents")).get("purchase"))
+    call_offs = [c for c in _list(data.get("call_offs")) if isinstance(c, Mapping)]
+    limit = amount(purchase.get("ceiling"))
+    if not call_offs and limit is None:
+        return None
+    used = sum((amount(c.get("amount")) or Decimal(0) for c in call_offs), Decimal(0))
+    return {"call_offs": call_offs, "used": used, "ceiling": limit,
+            "remaining": None if limit is None else limit - used,
+            "contract_end": purchase.get("contract_end"),
+            "percent": float(used / limit * 100) if limit else None}
+
+
+def deadlines(data: Mapping) -> list[dict]:
+    rows = []
+    for key, label in DEADLINES:
+        value = data.get(key)
+        if value and not is_sealed(value):
+            rows.append({"key": key, "label": label, "value": value})
+    contract_end = _dict(_dict(data.get("tender_documents")).get("purchase")).get(
+        "contract_end")
+    if contract_end:
+        rows.append({"key": "contract_end", "label": "Kontraktens slutdato",
+                     "value": contract_end})
+    return rows
+
+
+def tender_documents(data: Mapping, locked: list[str]) -> dict | None:
+    docs = data.get("tender_documents")
+    if not isinstance(docs, Mapping):
+        return None
+    if is_sealed(docs):
+        return {"sealed": docs}
+    return {"docs": docs, "locked": "tender_documents" in locked,
+            "minimum_requirements": [r for r in _list(docs.get("minimum_requirements"))
+                                     if isinstance(r, Mapping)],
+            "evaluation_model": _dict(docs.get("evaluation_model")),
+            "development": _dict(docs.get("development")),
+            "purchase": _dict(docs.get("purchase")),
+            "negotiation": _dict(docs.get("negotiation")),
+            "max_invited": docs.get("max_invited"), "ipr": docs.get("ipr")}
+
+
+def sealed_values(data: Mapping) -> list[dict]:
+    return [{"key": k, "until": v.get("until")} for k, v in data.items() if is_sealed(v)]
+
+
+def waiting(shown: Mapping) -> list[dict]:
+    """Open human tasks and the timers the instance waits for."""
+    rows = [{"kind": "task", "title": t.get("title"), "lane": t.get("lane"),
+             "assignee": t.get("assignee"), "due_at": t.get("due_at"), "id": t.get("id")}
+            for t in shown.get("open_tasks") or ()]
+    for event in shown.get("waiting") or ():
+        kind = str(event.get("type", ""))
+        if kind.endswith("TimerEventDefinition") or kind == "TimeDateEventDefinition":
+            value = event.get("value")
+            when = value.get("next") if isinstance(value, Mapping) else value
+            rows.append({"kind": "timer", "title": event.get("name") or "", "due_at": when})
+    return rows
+
+
+def overview(shown: Mapping) -> dict[str, Any]:
+    data = shown.get("data") or {}
+    return {
+        "summary": {k: data.get(k) for k in ("need", "justification", "estimated_value",
+                                             "authority")},
+        "waiting": waiting(shown),
+        "bidders": bidders(data),
+        "tender_documents": tender_documents(data, list(shown.get("locked") or ())),
+        "deadlines": deadlines(data),
+        "fees": fees(data),
+        "ceiling": ceiling(data),
+        "documents": list(documents(data)),
+        "sealed": sealed_values(data),
+        "award": _dict(data.get("award")),
+    }

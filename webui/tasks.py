@@ -1,0 +1,177 @@
+"""The task list, claiming, and completing a task with its form."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from engine.errors import Conflict, InvalidData, NotFound, OpiflowError
+
+from . import forms
+from .auth import engine, safe_next, staff_required
+from .errors import error_page
+from .files import documents, path_of, store_upload
+from .i18n import gettext as _
+
+bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+
+
+@bp.get("")
+@login_required
+def index():
+    """My tasks and my groups' claimable tasks, from the open-task index only."""
+    model = request.args.get("model") or None
+    instance_id = request.args.get("instance") or None
+    phase = request.args.get("phase") or None
+    tasks = engine().tasks(user=current_user.name, instance_id=instance_id, model=model,
+                           phase=phase)
+    if request.args.get("sort") == "created":
+        tasks.sort(key=lambda t: t.created_at)
+    every = engine().tasks(user=current_user.name)  # for the filter choices
+    now = engine().now()
+    groups = {
+        "mine": [t for t in tasks if t.assignee == current_user.name],
+        "claimable": [t for t in tasks if t.assignee is None],
+        "others": [t for t in tasks if t.assignee not in (None, current_user.name)],
+    }
+    return render_template(
+        "tasks/list.html", groups=groups, now=now, filters=request.args,
+        models=sorted({t.model for t in every}), phases=sorted({t.phase for t in every
+                                                                if t.phase}),
+        instances=sorted({(t.instance_id, t.instance_id[:8]) for t in every}))
+
+
+def is_overdue(task, now: datetime) -> bool:
+    return task.due_at is not None and task.due_at < now
+
+
+@bp.app_template_global()
+def overdue(task, now) -> bool:
+    return is_overdue(task, now)
+
+
+@bp.post("/<task_id>/claim")
+@staff_required
+def claim(task_id: str):
+    engine().claim(task_id, current_user.name)
+    flash(_("Du har overtaget opgaven."))
+    return redirect(safe_next(request.form.get("next")
+                              or url_for("tasks.form", task_id=task_id)))
+
+
+@bp.post("/<task_id>/unclaim")
+@staff_required
+def unclaim(task_id: str):
+    engine().unclaim(task_id, current_user.name)
+    flash(_("Opgaven er sat fri, så andre i gruppen kan tage den."))
+    return redirect(safe_next(request.form.get("next")))
+
+
+def _may_work_on(task) -> bool:
+    if current_user.is_auditor:
+        return False
+    return task.assignee == current_user.name or (
+        task.assignee is None and (not task.lane or task.lane in current_user.groups))
+
+
+@bp.get("/<task_id>")
+@login_required
+def form(task_id: str):
+    info = engine().task_form(task_id, current_user.name)
+    fields = forms.build(info["schema"], info["data"])
+    return _render(info, fields, {})
+
+
+def _render(info: dict, fields, errors: dict, status: int = 200):
+    left = forms.place_errors(fields, errors)
+    task = info["task"]
+    return render_template(
+        "tasks/form.html", info=info, task=task, fields=fields, form_errors=left,
+        error_fields=[f for f in forms.all_fields(fields) if f.error],
+        may_work=_may_work_on(task), multipart=forms.uses_files(info["schema"]),
+        now=engine().now()), status
+
+
+@bp.post("/<task_id>")
+@staff_required
+def complete(task_id: str):
+    instance_id = request.form.get("instance_id", "")
+    try:
+        info = engine().task_form(task_id, current_user.name)
+    except NotFound:
+        return _gone(instance_id)
+    schema = info["schema"]
+    add, remove = request.form.get("_add"), request.form.get("_remove")
+    if add or remove:  # a row more or less: show the form again, nothing is sent
+        change = ("add", add) if add else ("remove", remove)
+        return _render(info, forms.build(schema, info["data"], raw=request.form,
+                                         change=change), {})
+    parsed = forms.parse(schema, request.form, request.files,
+                         store=lambda upload: store_upload(info["instance"]["id"], upload),
+                         prefill=info["data"])
+    _check_documents(info, parsed)
+    if parsed.errors:
+        return _invalid(info, parsed.errors)
+    try:
+        expected = int(request.form.get("expected_version", ""))
+    except ValueError:
+        expected = None
+    try:
+        engine().complete(task_id, current_user.name, parsed.data, expected_version=expected)
+    except NotFound:
+        return _gone(instance_id)
+    except Conflict as err:
+        return _stale(info["instance"]["id"], err)
+    except InvalidData as err:
+        return _invalid(info, {parsed.form_key(k): v for k, v in err.errors.items()}
+                        or {err.field or "": err.message})
+    except OpiflowError as err:
+        if err.status != 422:
+            raise
+        return _invalid(info, {parsed.form_key(err.field or ""): _with_hint(err)})
+    flash(_("Opgaven «{title}» er afsluttet.", title=info["task"].title))
+    return redirect(url_for("instances.overview", instance_id=info["instance"]["id"]))
+
+
+def _check_documents(info: dict, parsed: forms.Parsed) -> None:
+    """A file reference kept from an earlier attempt must name a file we stored."""
+    known = {doc["sha256"] for _key, doc in documents(info["data"])}
+    for key, doc in documents(parsed.data):
+        if doc["sha256"] not in known and path_of(info["instance"]["id"],
+                                                  str(doc["sha256"])) is None:
+            parsed.errors[key] = _("Filen findes ikke længere. Vedhæft den igen.")
+
+
+def _with_hint(err: OpiflowError) -> str:
+    return f"{err.message} {err.hint}".strip()
+
+
+def _invalid(info: dict, errors: dict):
+    fields = forms.build(info["schema"], info["data"], raw=request.form)
+    for f in forms.all_fields(fields):  # files already received are kept
+        if f.kind == "file" and f.stored is None:
+            stored = request.files.get(f.name)
+            if stored is not None and stored.filename:
+                f.stored = store_upload(info["instance"]["id"], stored)
+    return _render(info, fields, errors, status=422)
+
+
+def _gone(instance_id: str):
+    """The task is no longer open: if the user may see its instance, someone else
+    completed it; otherwise it simply does not exist for them."""
+    try:
+        engine().show(instance_id, user=current_user.name) if instance_id else None
+    except OpiflowError:
+        instance_id = ""
+    if not instance_id:
+        return error_page(404, _("Det, du leder efter, findes ikke, eller du har ikke "
+                                 "adgang til det."))
+    return _stale(instance_id, None)
+
+
+def _stale(instance_id: str, err: Conflict | None):
+    message = _("Opgaven blev afsluttet eller ændret af en anden, mens du havde den "
+                "åben. Dine ændringer er ikke gemt, og intet er ændret.")
+    return render_template("tasks/stale.html", instance_id=instance_id, message=message,
+                           detail=err.message if err else ""), 409
