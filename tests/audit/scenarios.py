@@ -102,11 +102,16 @@ PARTNERSHIP = [
                                     "reason": "Mangler referencer på sundhedsområdet"}]}}),
     ("negotiate", {
         "bidders": ["MedTech A/S", "CareSense ApS", "Nordic Health AB"],
-        "negotiation_rounds": [
-            {"round": 1, "date": "2026-05-04", "bidders": 3,
-             "summary": "Mikrosprint med hver tilbudsgiver; kravspec justeret (alarmer)"},
-            {"round": 2, "date": "2026-06-01", "bidders": 3,
-             "summary": "Forhandling om pris og implementering"}]}),
+        "rounds": [
+            {"round": 1, "negotiated_on": "2026-05-04", "bidders": ["MedTech A/S",
+             "CareSense ApS", "Nordic Health AB"],
+             "minutes": "Mikrosprint med hver tilbudsgiver; krav til alarmer justeret",
+             "requirement_changes": [{"requirement": "Alarmer", "kind": "other",
+                                      "description": "Alarmer prioriteres i tre niveauer"}],
+             "changes_sent_to_all": True},
+            {"round": 2, "negotiated_on": "2026-06-01", "bidders": ["MedTech A/S",
+             "CareSense ApS", "Nordic Health AB"],
+             "minutes": "Forhandling om pris og implementering"}]}),
     ("evaluate", {
         "final_tenders": [{"bidder": "MedTech A/S", "price": 640000},
                           {"bidder": "CareSense ApS", "price": 610000},

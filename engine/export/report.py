@@ -1,0 +1,198 @@
+"""The procurement report (udbudsrapport, Udbudsloven § 174), produced from the record.
+
+:func:`context` gathers what § 174 asks for from the instance data and the audit log,
+with the record's verification status (hash chain and replay); :func:`html` renders it
+with a standalone Jinja2 template (no Flask needed), :func:`pdf` with fpdf2. A section
+whose data the record lacks says so instead of disappearing.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..clock import LOCAL_ZONE
+from . import case as load_case
+from .ocds import award_criteria_details
+
+TEMPLATES = Path(__file__).parent / "templates"
+MISSING = "Ikke registreret"
+
+# The report's sections: (key, number, title). The § 174 items each have one.
+SECTIONS = (
+    ("authority", "1", "Ordregiver, kontraktens genstand og værdi (§ 174, stk. 1, nr. 1)"),
+    ("justification", "2", "Begrundelse for innovationspartnerskab (§ 174, stk. 1, nr. 7; "
+                           "§ 73)"),
+    ("documents", "3", "Udbudsmateriale og evalueringsmodel (§ 160)"),
+    ("selection", "4", "Udvælgelse: udvalgte og forbigåede ansøgere med begrundelse "
+                       "(§ 174, stk. 1, nr. 2-3)"),
+    ("negotiation", "5", "Forhandlingernes forløb (§ 171, stk. 4)"),
+    ("evaluation", "6", "Evaluering af de endelige tilbud"),
+    ("award", "7", "Tildeling: den valgte tilbudsgiver og begrundelsen (§ 174, stk. 1, nr. 5)"),
+    ("standstill", "8", "Standstill-periode (klagenævnsloven § 3)"),
+    ("contract", "9", "Udviklingsforløb, køb og afkald"),
+    ("record", "10", "Dokumentation: verifikation af sagens log"),
+)
+
+
+def context(engine, instance_id: str, user: str | None = None) -> dict:
+    """Everything the report shows, as plain values."""
+    from ..replay import replay
+
+    case = load_case(engine, instance_id, user)
+    data = case.data
+    documents = _dict(data.get("tender_documents"))
+    replayed = replay(engine, instance_id, user=user)
+    selection = _dict(data.get("selection"))
+    return {
+        "instance": case.summary,
+        "generated_at": _local(engine.now()),
+        "authority": data.get("authority") or case.summary.get("authority"),
+        "title": case.summary.get("title"),
+        "need": data.get("need"),
+        "estimated_value": _money(data.get("estimated_value")),
+        "justification": data.get("justification"),
+        "not_on_market": data.get("not_on_market"),
+        "minimum_requirements": [_text(r) for r in documents.get("minimum_requirements") or []],
+        "evaluation_model": award_criteria_details(documents),
+        "max_invited": documents.get("max_invited"),
+        "negotiation_plan": _plan(_dict(documents.get("negotiation"))),
+        "development_plan": _dict(documents.get("development")),
+        "purchase_terms": _dict(documents.get("purchase")),
+        "ipr": documents.get("ipr"),
+        "notice_dispatched": data.get("notice_dispatched"),
+        "application_deadline": data.get("application_deadline"),
+        "applicants": [_text(a) for a in _list(data.get("applicants"))],
+        "invited": [_text(a) for a in _list(selection.get("invited"))],
+        "rejected": [{"applicant": _text(r.get("applicant")), "reason": r.get("reason")}
+                     for r in _list(selection.get("rejected")) if isinstance(r, dict)],
+        "ranking": [r for r in _list(selection.get("ranking")) if isinstance(r, dict)],
+        "selection_cancelled": bool(selection.get("cancel")),
+        "rounds": [_round(r) for r in _list(data.get("rounds")) if isinstance(r, dict)],
+        "negotiation_account": _dict(data.get("award")).get("negotiation_account"),
+        "final_tenders": [t for t in _list(data.get("final_tenders")) if isinstance(t, dict)],
+        "final_tenders_sealed": isinstance(data.get("final_tenders"), dict),
+        "evaluation": [_score_row(r) for r in _list(data.get("evaluation"))
+                       if isinstance(r, dict)],
+        "award": _dict(data.get("award")),
+        "standstill_end": data.get("standstill_end"),
+        "contract_signed": data.get("contract_signed"),
+        "phases": [p for p in _list(data.get("development_phases")) if isinstance(p, dict)],
+        "fee_ledger": [{"phase": f.get("phase"), "amount": _money(f.get("amount"))}
+                       for f in _list(data.get("fee_ledger")) if isinstance(f, dict)],
+        "purchase": _dict(data.get("purchase")),
+        "call_offs": [{"date": c.get("date"), "amount": _money(c.get("amount")),
+                       "description": c.get("description")}
+                      for c in _list(data.get("call_offs")) if isinstance(c, dict)],
+        "status": case.summary.get("status"),
+        "phase": data.get("status_phase"),
+        "verification": _verification(case.chain, replayed),
+        "events": [{"seq": e.seq, "at": _local(e.at), "actor": e.actor, "kind": e.kind,
+                    "task": e.task or ""} for e in case.events],
+        "sections": SECTIONS,
+        "missing": MISSING,
+    }
+
+
+def _verification(chain, replayed) -> dict:
+    ok = chain.ok and replayed.identical
+    if ok:
+        text = (f"Verificeret: hash-kæden over {chain.events} hændelser er intakt, og en "
+                "genafspilning af loggen på den fastlåste modelversion giver nøjagtig den "
+                "registrerede tilstand efter hver hændelse.")
+    elif not chain.ok:
+        text = (f"IKKE verificeret: hash-kæden er brudt ved hændelse {chain.first_bad_seq} "
+                f"({chain.reason}).")
+    else:
+        div = replayed.divergence
+        where = f"hændelse {div.seq}" if div.seq is not None else "den gemte tilstand"
+        text = f"IKKE verificeret: genafspilningen afviger ved {where} ({div.reason})."
+    return {"ok": ok, "text": text, "events": chain.events,
+            "first_bad_seq": chain.first_bad_seq if not chain.ok else (
+                replayed.divergence.seq if replayed.divergence else None)}
+
+
+def html(ctx: dict) -> str:
+    env = Environment(loader=FileSystemLoader(TEMPLATES),
+                      autoescape=select_autoescape(["html"]))
+    env.filters["money"] = lambda v: _money(v) or MISSING
+    return env.get_template("report.html").render(**ctx)
+
+
+def pdf(ctx: dict) -> bytes:
+    from .report_pdf import render
+
+    return render(ctx)
+
+
+# ---------------------------------------------------------------- values
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _text(value) -> str:
+    if isinstance(value, dict):
+        return str(value.get("text") or value.get("name") or value.get("applicant")
+                   or value.get("id") or value)
+    return "" if value is None else str(value)
+
+
+def _money(value) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None if value in (None, "") else str(value)
+    return f"{value:,.0f} kr.".replace(",", ".")
+
+
+def _local(at: datetime) -> str:
+    return at.astimezone(LOCAL_ZONE).strftime("%d-%m-%Y %H:%M")
+
+
+def _plan(plan: dict) -> str | None:
+    if not plan:
+        return None
+    parts = []
+    if plan.get("rounds"):
+        parts.append(f"{plan['rounds']} forhandlingsrunder")
+    reduce = plan.get("reduction_between_rounds", plan.get("reduce_between_rounds"))
+    if reduce is not None:
+        parts.append("reduktion af tilbudsgivere mellem runderne er " +
+                     ("forbeholdt" if reduce else "ikke forbeholdt"))
+    if plan.get("award_on_initial_reserved") is not None:
+        parts.append("tildeling på grundlag af de første tilbud er " +
+                     ("forbeholdt" if plan["award_on_initial_reserved"] else "ikke forbeholdt"))
+    return "; ".join(parts) or None
+
+
+def _round(r: dict) -> dict:
+    changes = [c.get("description") or c.get("requirement") for c in _list(
+        r.get("requirement_changes")) if isinstance(c, dict)]
+    return {"round": r.get("round"), "date": r.get("negotiated_on") or r.get("date"),
+            "bidders": ", ".join(_text(b) for b in _list(r.get("bidders")))
+            or r.get("bidders"),
+            "sprints": len(_dict(r.get("micro_sprints"))),
+            "minutes": r.get("minutes") or r.get("summary"),
+            "changes": [c for c in changes if c],
+            "sent_to_all": r.get("changes_sent_to_all")}
+
+
+def _score_row(r: dict) -> dict:
+    return {"rank": r.get("rank"), "bidder": _text(r.get("bidder")),
+            "quality": _points(r.get("quality_points")),
+            "price": _points(r.get("price_points")), "total": _points(r.get("total"))}
+
+
+def _points(value) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value).replace(".", ",")  # as computed: exact, not re-rounded
+    return "" if value is None else str(value)
+
+
+def as_date(value) -> str:
+    if isinstance(value, date):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
