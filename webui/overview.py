@@ -87,7 +87,7 @@ def bidders(data: Mapping) -> list[dict]:
             status = "Tilbudsgiver"
         elif name in rejected:
             status = "Ikke udvalgt"
-        elif invited and name not in invited:
+        elif current and name in invited:
             status = "Udgået"
         elif name in invited:
             status = "Opfordret"

@@ -119,7 +119,7 @@ def run_to(engine, clock, stop: str, documents: dict | None = None) -> str:
     steps = [("describe_need", "anna", NEED), ("approve_need", "lea", {"need_approved": True}),
              ("tender_docs", "anna", {**TENDER_DOCUMENTS, **(documents or {})}),
              ("register_tenders", "eva", TENDERS),
-             ("award_decision", "lea", {"award": {"winner": "Medtech A/S",
+             ("award_decision", "lea", {"award": {"winner": "Sundhed ApS",
                                                   "notified": "2026-03-23"}})]
     for spec, user, data in steps:
         if spec == stop:
