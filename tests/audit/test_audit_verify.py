@@ -128,3 +128,19 @@ def test_replay_command(deployed, clock, tamper):
     assert result.exit_code == 1 and "broken at event 4" in result.output
     result = runner.invoke(main, ["replay", "nope"], obj=deployed)
     assert result.exit_code == 1 and "no instance nope" in result.output
+
+
+def test_the_fast_encoder_never_changes_a_verdict(deployed, clock):
+    """Floats print differently in orjson (1e16 vs 1e+16): the exact encoder decides."""
+    iid = deployed.start("purchase_request", "anna", {"title": "Floats", "big": 1e16,
+                                                       "small": 1.5e-7, "ok": 0.1})
+    assert deployed.verify(iid).ok
+    with deployed.uow() as uow:
+        (report,) = [r for r in audit.verify_all(uow.session) if r.instance_id == iid]
+    assert report.ok
+    from datetime import UTC, datetime
+
+    at = datetime(2026, 3, 2, tzinfo=UTC)
+    args = ("0" * 64, iid, 1, "started", "anna", at, None, None, None, {"æ": [1, "ø"]},
+            {"tasks": {"b": 1, "a": 2}, "data": {}, "completed": False})
+    assert audit._quick_hash(*args) == audit.event_hash(*args)
