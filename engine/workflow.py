@@ -160,7 +160,7 @@ def next_timer(wf: BpmnWorkflow) -> datetime | None:
     times = []
     for pending in wf.waiting_events():
         value = pending.value
-        if pending.event_type.endswith("TimerEventDefinition") and isinstance(value, str):
+        if "Time" in pending.event_type and isinstance(value, str):
             try:
                 times.append(aware(datetime.fromisoformat(value)))
             except ValueError:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from engine.models import Event
+from tests.audit.conftest import guard_off
 from tests.helpers import complete_next
 
 
@@ -17,7 +18,7 @@ def test_an_edited_event_breaks_the_chain(engine):
     history = engine.history(iid)
     assert [e["kind"] for e in history] == ["started", "completed"]
     assert history[1]["data"] == {"item": "Robot", "amount": 250000}
-    with engine.sql.begin() as conn:  # someone with database access edits the record
+    with guard_off(engine) as conn:  # an administrator drops the guard and edits a record
         conn.execute(update(Event).where(Event.instance_id == iid, Event.seq == 2)
                      .values(data={"item": "Robot", "amount": 25000}))
     report = engine.verify(iid)
