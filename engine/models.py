@@ -113,6 +113,8 @@ class OpenTask(Base):
     model: Mapped[str] = mapped_column(String(100))
     spec: Mapped[str] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(300))
+    # the item of a multi-instance task (which applicant, which bidder)
+    item: Mapped[str | None] = mapped_column(String(200), nullable=True)
     lane: Mapped[str | None] = mapped_column(String(100), nullable=True)
     form: Mapped[str | None] = mapped_column(String(200), nullable=True)
     assignee: Mapped[str | None] = mapped_column(String(100), nullable=True)

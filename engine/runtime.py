@@ -50,6 +50,7 @@ class TaskInfo:
     created_at: datetime
     phase: str
     form: str | None
+    item: str | None = None
 
     def as_dict(self) -> dict:
         return {k: (v.isoformat() if isinstance(v, datetime) else v)
@@ -58,7 +59,7 @@ class TaskInfo:
 
 def _info(row: OpenTask) -> TaskInfo:
     return TaskInfo(row.id, row.instance_id, row.model, row.spec, row.title, row.lane,
-                    row.assignee, row.due_at, row.created_at, row.phase, row.form)
+                    row.assignee, row.due_at, row.created_at, row.phase, row.form, row.item)
 
 
 class Engine:
@@ -508,6 +509,7 @@ class Engine:
             s.add(OpenTask(id=task_id, instance_id=instance.id,
                            authority_id=instance.authority_id, model=instance.model,
                            spec=task.task_spec.name, title=wfl.title(task)[:300],
+                           item=wfl.item(task),
                            lane=task.task_spec.lane, form=specs.form_name(task.task_spec),
                            due_at=_as_datetime(self._evaluate(task, due)) if due else None,
                            created_at=now, phase=instance.phase))

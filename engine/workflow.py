@@ -115,6 +115,18 @@ def title(task) -> str:
     return task.task_spec.bpmn_name or task.task_spec.name
 
 
+def item(task) -> str | None:
+    """The item a multi-instance task is for (the applicant, the bidder), if any."""
+    parent_spec = task.parent.task_spec if task.parent is not None else None
+    ref = getattr(parent_spec, "input_item", None)
+    if ref is None:
+        return None
+    value = task.data.get(ref.bpmn_id)
+    if isinstance(value, dict):
+        value = next((value[k] for k in ("name", "bidder", "applicant") if k in value), None)
+    return None if value is None else str(value)[:200]
+
+
 def properties(task_spec) -> dict:
     return (getattr(task_spec, "extensions", None) or {}).get("properties", {})
 
