@@ -68,6 +68,18 @@ ENGLISH: dict[str, str] = {
         "Your input was not saved and nothing has changed.",
     "Filen findes ikke længere. Vedhæft den igen.":
         "The file is no longer there. Attach it again.",
+    # form errors (webui/forms.py)
+    "Skal udfyldes.": "Required.",
+    "Skal være mindst {0}.": "Must be at least {0}.",
+    "Skal være større end {0}.": "Must be greater than {0}.",
+    "Må højst være {0}.": "Must be at most {0}.",
+    "Skal være mindre end {0}.": "Must be less than {0}.",
+    "Skriv en gyldig dato.": "Enter a valid date.",
+    "Vælg en af mulighederne.": "Choose one of the options.",
+    "Skriv et tal, fx 165.000 eller 7,5.": "Enter a number, e.g. 165.000 or 7,5.",
+    "Skriv et helt tal.": "Enter a whole number.",
+    "Skriv en dato som 07-04-2026.": "Enter a date such as 07-04-2026.",
+    "Filer kan ikke modtages her.": "Files cannot be received here.",
     "Du har overtaget opgaven.": "You have claimed the task.",
     "Opgaven er sat fri, så andre i gruppen kan tage den.":
         "The task is unclaimed; others in the group can take it.",

@@ -240,6 +240,36 @@ def _int(text, default: int) -> int:
         return default
 
 
+_MESSAGES = (  # jsonschema's English -> what a Danish user reads (the UI translates back)
+    (re.compile(r"is a required property$"), "Skal udfyldes.", ()),
+    (re.compile(r"should be non-empty$|is too short$"), "Skal udfyldes.", ()),
+    (re.compile(r"is less than the minimum of (\S+)$"), "Skal være mindst {0}.", (1,)),
+    (re.compile(r"is less than or equal to the minimum of (\S+)$"),
+     "Skal være større end {0}.", (1,)),
+    (re.compile(r"is greater than the maximum of (\S+)$"), "Må højst være {0}.", (1,)),
+    (re.compile(r"is greater than or equal to the maximum of (\S+)$"),
+     "Skal være mindre end {0}.", (1,)),
+    (re.compile(r"is not a '?date'?$"), "Skriv en gyldig dato.", ()),
+    (re.compile(r"is not one of"), "Vælg en af mulighederne.", ()),
+)
+
+
+def friendly(message: str, translate: Callable[[str], str] = str) -> str:
+    """A JSON Schema error message in plain words (Danish, or through ``translate``);
+    other messages are translated if the catalogue knows them."""
+    for pattern, text, groups in _MESSAGES:
+        match = pattern.search(message)
+        if match:
+            values = [_number_text(match.group(g)) for g in groups]
+            return translate(text).format(*values)
+    return translate(message)
+
+
+def _number_text(text: str) -> str:
+    number = parse_number(text) if re.fullmatch(r"-?\d+(\.\d+)?", text) else None
+    return danish_number(number) if number is not None else text
+
+
 def all_fields(fields: list[Field]):
     """Every field of the tree, depth first."""
     for f in fields:
@@ -249,7 +279,8 @@ def all_fields(fields: list[Field]):
             yield from all_fields(row)
 
 
-def place_errors(fields: list[Field], errors: Mapping[str, str]) -> dict[str, str]:
+def place_errors(fields: list[Field], errors: Mapping[str, str],
+                 translate: Callable[[str], str] = str) -> dict[str, str]:
     """Attach each error to its field; returns the errors no field took (form-level).
     A key that names no field exactly goes to the field whose name ends with it."""
     by_name = {f.name: f for f in all_fields(fields)}
@@ -258,9 +289,9 @@ def place_errors(fields: list[Field], errors: Mapping[str, str]) -> dict[str, st
         target = by_name.get(key) or next(
             (f for n, f in by_name.items() if key and n.endswith("." + key)), None)
         if target is None:
-            left[key] = message
+            left[key] = friendly(message, translate)
         elif not target.error:
-            target.error = message
+            target.error = friendly(message, translate)
     return left
 
 
@@ -340,25 +371,25 @@ def _parse_value(schema: dict, name: str, form, files, store, old, out: Parsed,
         for option in schema["enum"]:
             if _enum_value(option) == text:
                 return option
-        out.errors[name] = "vælg en af mulighederne"
+        out.errors[name] = "Vælg en af mulighederne."
         return text
     if kind == "lines":
         return [line.strip() for line in text.splitlines() if line.strip()]
     if kind in ("number", "money", "integer"):
         number = parse_number(text)
         if number is None:
-            out.errors[name] = "skriv et tal, fx 165.000 eller 7,5"
+            out.errors[name] = "Skriv et tal, fx 165.000 eller 7,5."
             return text
         if kind == "integer":
             if number != number.to_integral_value():
-                out.errors[name] = "skriv et helt tal"
+                out.errors[name] = "Skriv et helt tal."
                 return text
             return int(number)
         return _plain(number)
     if kind == "date":
         day = parse_date(text)
         if day is None:
-            out.errors[name] = "skriv en dato som 2026-04-07 eller 07-04-2026"
+            out.errors[name] = "Skriv en dato som 07-04-2026."
             return text
         return day.isoformat()
     return text
@@ -396,7 +427,7 @@ def _parse_file(name: str, form, files, store, old, out: Parsed):
     upload = files.get(name)
     if upload is not None and getattr(upload, "filename", ""):
         if store is None:
-            out.errors[name] = "filer kan ikke modtages her"
+            out.errors[name] = "Filer kan ikke modtages her."
             return _BLANK
         return store(upload)
     stored = _stored_from_raw(form, name)

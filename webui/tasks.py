@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from engine.errors import Conflict, InvalidData, NotFound, OpiflowError
+from engine.forms import validate as validate_form
 
 from . import forms
 from .auth import engine, safe_next, staff_required
@@ -84,7 +85,7 @@ def form(task_id: str):
 
 
 def _render(info: dict, fields, errors: dict, status: int = 200):
-    left = forms.place_errors(fields, errors)
+    left = forms.place_errors(fields, errors, translate=_)
     task = info["task"]
     return render_template(
         "tasks/form.html", info=info, task=task, fields=fields, form_errors=left,
@@ -111,7 +112,12 @@ def complete(task_id: str):
                          store=lambda upload: store_upload(info["instance"]["id"], upload),
                          prefill=info["data"])
     _check_documents(info, parsed)
-    if parsed.errors:
+    if parsed.errors:  # also say what else the schema finds, so all is fixed in one go
+        try:
+            validate_form(schema, parsed.data)
+        except InvalidData as err:
+            for key, message in err.errors.items():
+                parsed.errors.setdefault(parsed.form_key(key), message)
         return _invalid(info, parsed.errors)
     try:
         expected = int(request.form.get("expected_version", ""))

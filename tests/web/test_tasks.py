@@ -54,7 +54,7 @@ def test_complete_with_an_error_keeps_the_input_and_shows_it_at_the_field(
     response = client.post(f"/tasks/{task.id}", data=bad)
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and dump(web_engine) == before
-    assert 'id="f-estimated_value-error"' in page and "skriv et tal" in page
+    assert 'id="f-estimated_value-error"' in page and "Skriv et tal" in page
     assert 'value="to millioner"' in page and ">Et behov</textarea>" in page
     assert 'aria-invalid="true"' in page and "Formularen kunne ikke sendes" in page
     bad["estimated_value"] = "2.500.000"
