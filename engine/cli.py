@@ -309,3 +309,15 @@ def serve(host, port):
     click.echo(login_help(app.extensions["opiflow"]))
     app.run(host=host, port=port, use_reloader=False)
 from engine import audit_cli  # noqa: E402,F401
+
+
+@main.command()
+@refusals
+def demo():
+    """Load the demo users and partnerships (loading twice duplicates nothing)."""
+    from .demo import load, login_help
+    from .runtime import Engine
+
+    for line in load():
+        click.echo(line)
+    click.echo(login_help(Engine()))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.demo import Driver
 from engine.errors import RuleViolation
 
 MODEL = Path(__file__).parent.parent / "workflows" / "innovation_partnership"
@@ -64,48 +65,16 @@ def unqualified(reason: str = "Mangler erfaring med klinisk udvikling.") -> dict
     return {"qualified": False, "reason": reason}
 
 
-class Scenario:
-    """One procedure, driven task by task."""
+class Scenario(Driver):
+    """One procedure, driven task by task (the verbs come from the demo's driver)."""
 
     def __init__(self, engine, clock):
-        self.engine, self.clock = engine, clock
+        super().__init__(engine, clock)
         engine.deploy(MODEL)
         for user, group in USERS.items():
             engine.add_user(user, AUTHORITY, [group])
         self.at("2025-09-01")
-        self.iid = engine.start("innovation_partnership", "ida",
-                                {"title": "Intelligent monitorering"})
-
-    # ------------------------------------------------------------------ verbs
-    def at(self, day: str, hour: int = 9) -> None:
-        self.clock.set(datetime.fromisoformat(day).replace(hour=hour))
-
-    def tick(self, day: str, hour: int = 9) -> None:
-        self.at(day, hour)
-        self.engine.tick(self.clock())
-
-    def open(self, title: str) -> list:
-        return [t for t in self.engine.tasks(instance_id=self.iid) if t.title == title]
-
-    def titles(self) -> list[str]:
-        return sorted(t.title for t in self.engine.tasks(instance_id=self.iid))
-
-    def do(self, title: str, user: str, data: dict, item: str | None = None) -> None:
-        """Complete the open task ``title`` (for ``item``, in a multi-instance task)."""
-        tasks = self.open(title)
-        assert tasks, f"no open task {title!r}; open: {self.titles()}"
-        task = tasks[0] if item is None else self.task_for(tasks, user, item)
-        self.engine.complete(task.id, user, data)
-
-    def task_for(self, tasks: list, user: str, item: str):
-        for task in tasks:
-            data = self.engine.task_form(task.id, user)["data"]
-            if item in (data.get("applicant"), data.get("bidder")):
-                return task
-        raise AssertionError(f"no open task for {item!r}")
-
-    def data(self) -> dict:
-        return self.engine.show(self.iid)["data"]
+        self.start("ida", "Intelligent monitorering")
 
     def show(self) -> dict:
         return self.engine.show(self.iid)

@@ -1,0 +1,26 @@
+"""`opiflow demo`: partnerships at three stages and a user per role, loaded once."""
+from __future__ import annotations
+
+from datetime import date
+
+from engine import demo
+from engine.config import ROOT
+
+
+def test_demo_loads_three_stages_once(engine):
+    engine.deploy(ROOT / "workflows")
+    first = demo.load(engine.database_url, ROOT / "workflows", today=date(2026, 11, 23))
+    assert [line.split(": ")[1] for line in first] == [
+        "Forhandling, runde 2", "Udviklingsfase 2", "Indkøbskontrakt"]
+    again = demo.load(engine.database_url, ROOT / "workflows", today=date(2026, 11, 23))
+    assert all(line.endswith("already there") for line in again)
+    instances = engine.instances()
+    assert len(instances) == 3
+    assert all(engine.verify(i["id"]).ok for i in instances)
+    purchase = next(i for i in instances if i["phase"] == "Indkøbskontrakt")
+    data = engine.show(purchase["id"])["data"]
+    assert len(data["call_offs"]) == 2 and len(data["fee_ledger"]) == 4
+    # every role has a demo user with work to do or something to read
+    assert engine.tasks(user="indkob") and engine.tasks(user="ledelse")
+    assert engine.instances(user="revisor") and not engine.instances(user="sjaelland")
+    assert "password: demo" in demo.login_help(engine)
