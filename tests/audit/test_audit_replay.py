@@ -12,28 +12,7 @@ from engine.models import Event, Instance
 from tests.audit import scenarios
 
 
-def _timer_dates_are_due() -> bool:
-    """engine.workflow.next_timer must see timeDate timers (the partnership's deadlines)."""
-    from engine import workflow as wfl
-
-    class Pending:
-        event_type, value = "TimeDateEventDefinition", "2026-01-01T00:00:00+00:00"
-
-    class Workflow:
-        @staticmethod
-        def waiting_events():
-            return [Pending]
-
-    return wfl.next_timer(Workflow) is not None
-
-
-NAMES = [pytest.param(name, marks=pytest.mark.xfail(
-    not _timer_dates_are_due(), reason="engine.workflow.next_timer ignores timeDate "
-    "timers, so the partnership's deadlines never fire", strict=False))
-    if name == "innovation_partnership" else name for name in sorted(scenarios.SCENARIOS)]
-
-
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", sorted(scenarios.SCENARIOS))
 def test_a_scenario_replays_identically_at_every_step(deployed, clock, name):
     iid = scenarios.SCENARIOS[name](deployed, clock)
     report = replay.replay(deployed, iid)
