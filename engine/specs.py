@@ -103,6 +103,13 @@ def find_form(forms: dict[str, dict], name: str) -> dict | None:
 
 
 _PARSED: dict[tuple[str, str], ParsedModel] = {}
+_VERSIONS: dict[int, tuple[str, str]] = {}  # id(top spec) -> (model, version)
+
+
+def version_of(spec) -> tuple[str, str] | None:
+    """(model, version) if ``spec`` is the top spec of a model version parsed here."""
+    key = _VERSIONS.get(id(spec))
+    return key if key is not None and _PARSED.get(key) and _PARSED[key].spec is spec else None
 
 
 def cached(name: str, version: str) -> ParsedModel | None:
@@ -126,7 +133,9 @@ def parse(name: str, files: dict[str, str]) -> ParsedModel:
                          parser.get_subprocess_specs(name), forms)
     if len(_PARSED) > 64:
         _PARSED.clear()
+        _VERSIONS.clear()
     _PARSED[(name, version)] = parsed
+    _VERSIONS[id(parsed.spec)] = (name, version)
     return parsed
 
 

@@ -8,20 +8,64 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
+from uuid import UUID
 
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
+from . import specs
 from .audit import canonical
 from .clock import aware
 
 META = "_opiflow"  # workflow-level data the engine keeps: locked and sealed keys
 
 
+class _CachedSpecConverter(BpmnWorkflowConverter):
+    """Serializes workflows as SpiffWorkflow does (the spec stays in the JSON, so a stored
+    state is complete on its own), but reuses the parsed specs of a model version this
+    process already holds instead of converting them again on every save and load."""
+
+    def to_dict(self, workflow):
+        key = specs.version_of(workflow.spec)
+        if key is None:
+            return super().to_dict(workflow)
+        spec_dicts = _SPEC_DICTS.get(key)
+        if spec_dicts is None:
+            spec_dicts = _SPEC_DICTS[key] = (
+                self.registry.convert(workflow.spec),
+                self.mapping_to_dict(workflow.subprocess_specs))
+        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+        dct["spec"], dct["subprocess_specs"] = spec_dicts
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        dct[_VERSION_KEY] = list(key)
+        return dct
+
+    def from_dict(self, dct):
+        parsed = specs.cached(*dct.pop(_VERSION_KEY, ("", "")))
+        if parsed is None:
+            return super().from_dict(dct)
+        dct.pop("spec")
+        dct.pop("subprocess_specs", None)
+        workflow = self.target_class(parsed.spec, parsed.subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+_VERSION_KEY = "opiflow_model_version"
+_SPEC_DICTS: dict[tuple[str, str], tuple] = {}
+
+
 def _serializer() -> BpmnWorkflowSerializer:
-    registry = BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
+    registry = BpmnWorkflowSerializer.configure({**SPIFF_CONFIG,
+                                                 BpmnWorkflow: _CachedSpecConverter})
     registry.register(date, lambda v: {"value": v.isoformat()},
                       lambda v: date.fromisoformat(v["value"]))
     return BpmnWorkflowSerializer(registry)
