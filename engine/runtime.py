@@ -406,8 +406,7 @@ class Engine:
             instance = self._instance(s, instance_id)
             if user:
                 access.check_may_read(access.actor(s, user), instance)
-            _parsed, wf = self._load(s, instance)
-            now, meta = self.now(), wfl.meta(wf)
+            now, meta = self.now(), wfl.stored_meta(instance.state)
             return [{"seq": e.seq, "kind": e.kind, "actor": e.actor, "at": e.at.isoformat(),
                      "task": e.task_title, "task_spec": e.task_spec,
                      "data": access.mask_sealed(e.data or {}, meta, now), "hash": e.hash}
@@ -432,13 +431,18 @@ class Engine:
                            hint="it may be completed already; see `opiflow tasks`")
         return row, self._instance(s, row.instance_id)
 
-    def _load(self, s, instance: Instance):
+    def _parsed(self, s, instance: Instance):
+        """The model version the instance is pinned to (parsed once per process)."""
         parsed = specs.cached(instance.model, instance.model_version)
         if parsed is None:
             files = s.scalar(select(ModelVersion.files).where(
                 ModelVersion.model == instance.model,
                 ModelVersion.version == instance.model_version))
             parsed = specs.parse(instance.model, files)
+        return parsed
+
+    def _load(self, s, instance: Instance):
+        parsed = self._parsed(s, instance)
         return parsed, wfl.loads(instance.state, self.script_engine)
 
     def _checked_submission(self, parsed, wf, task, data) -> dict:

@@ -6,6 +6,7 @@ workflow object.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
@@ -97,6 +98,13 @@ def loads(text: str, script_engine) -> BpmnWorkflow:
     wf = SERIALIZER.deserialize_json(text)
     wf.script_engine = script_engine  # not serialized: re-attach every time
     return wf
+
+
+def stored_meta(state: str) -> dict:
+    """The engine's locked and sealed keys, read straight from a stored state (workflow
+    data is stored whole; task data is stored as deltas, so read tasks via loads())."""
+    data = json.loads(state).get("data", {})
+    return data.get(META) or {"locked": {}, "sealed": {}}
 
 
 def all_tasks(wf: BpmnWorkflow):
