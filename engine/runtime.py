@@ -9,7 +9,9 @@ transaction rolls back, so the database is exactly as it was.
 from __future__ import annotations
 
 import copy
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,6 +28,8 @@ from . import workflow as wfl
 from .db import UnitOfWork, make_sql_engine
 from .errors import Conflict, InvalidData, NotFound, OpiflowError, RuleViolation, ScriptError
 from .models import Authority, Instance, ModelVersion, OpenTask, User
+
+READ_CACHE_SIZE = 32  # workflows kept for reading, per process
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ class Engine:
         self.sql = make_sql_engine(self.database_url)
         self.sessions = sessionmaker(self.sql, expire_on_commit=False, autoflush=False)
         self.clock = clock_fn or clock.system_clock
+        self._cache: OrderedDict = OrderedDict()  # (instance id, version) -> (parsed, wf)
+        self._cache_lock = threading.Lock()
         self.script_engine = scripting.script_engine(
             SCRIPT_HELPERS if helpers is None else helpers)
         clock.install()
@@ -284,6 +290,7 @@ class Engine:
             self._save(s, instance, wf, parsed, now, "completed", actor.name, task=ref,
                        data=submitted)
             self._commit(uow)
+            self._remember((instance.id, instance.lock_version), (parsed, wf))
             return instance.id
 
     def cancel(self, instance_id: str, user: str, reason: str) -> None:
@@ -366,7 +373,7 @@ class Engine:
             instance = self._instance(s, instance_id)
             if user:
                 access.check_may_read(access.actor(s, user), instance)
-            _parsed, wf = self._load(s, instance)
+            _parsed, wf = self._read(s, instance)
             authority = s.get(Authority, instance.authority_id).name
             open_tasks = [_info(r).as_dict() for r in s.scalars(
                 select(OpenTask).where(OpenTask.instance_id == instance.id)
@@ -374,7 +381,8 @@ class Engine:
             result = access.summary(instance, authority)
             result.update(
                 open_tasks=open_tasks,
-                data=access.mask_sealed(wfl.current_data(wf), wfl.meta(wf), self.now()),
+                data=access.mask_sealed(copy.deepcopy(wfl.current_data(wf)), wfl.meta(wf),
+                                        self.now()),
                 sealed={k: v for k, v in wfl.meta(wf)["sealed"].items()},
                 locked=sorted(wfl.meta(wf)["locked"]),
                 waiting=[{"name": p.name, "type": p.event_type, "value": p.value}
@@ -390,12 +398,12 @@ class Engine:
             actor = access.actor(s, user)
             row, instance = self._open_task(s, task_id)
             access.check_may_read(actor, instance)
-            parsed, wf = self._load(s, instance)
+            parsed, wf = self._read(s, instance)
             task = wfl.get_task(wf, task_id)
             schema = specs.find_form(parsed.forms, row.form or "") or {}
             return {"task": _info(row), "schema": schema, "version": instance.lock_version,
                     "instructions": wfl.instructions(task.task_spec) if task else "",
-                    "data": access.mask_sealed(dict(task.data) if task else {},
+                    "data": access.mask_sealed(copy.deepcopy(task.data) if task else {},
                                                wfl.meta(wf), self.now()),
                     "instance": access.summary(instance, s.get(
                         Authority, instance.authority_id).name)}
@@ -442,8 +450,29 @@ class Engine:
         return parsed
 
     def _load(self, s, instance: Instance):
+        """A fresh workflow to change (never shared)."""
         parsed = self._parsed(s, instance)
         return parsed, wfl.loads(instance.state, self.script_engine)
+
+    def _read(self, s, instance: Instance):
+        """A workflow to read only, shared between readers of the same instance version:
+        pages that show a form or an overview do not rebuild the workflow each time."""
+        key = (instance.id, instance.lock_version)
+        with self._cache_lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
+        loaded = self._load(s, instance)
+        self._remember(key, loaded)
+        return loaded
+
+    def _remember(self, key, loaded) -> None:
+        with self._cache_lock:
+            self._cache[key] = loaded
+            self._cache.move_to_end(key)
+            while len(self._cache) > READ_CACHE_SIZE:
+                self._cache.popitem(last=False)
 
     def _checked_submission(self, parsed, wf, task, data) -> dict:
         form = specs.form_name(task.task_spec)
