@@ -26,8 +26,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OPIFLOW_WORKFLOWS", str(ROOT / "workflows"),
             "Folder of process models, one sub-folder per model (BPMN, DMN, forms/)."),
     Setting("OPIFLOW_SECRET_KEY", "",
-            "Secret for signing web sessions. Empty: a random key per start (sessions "
-            "end on restart). Set it in production."),
+            "Secret for signing web sessions. Empty: a random key made once and kept in "
+            "instance/secret_key (shared by every worker on the host)."),
     Setting("OPIFLOW_TIMER_SECONDS", "30",
             "How often the web process looks for due timers (seconds)."),
     Setting("OPIFLOW_SCHEDULER", "on",

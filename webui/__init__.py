@@ -1,10 +1,12 @@
 """The staff web UI: ``create_app(config)`` builds a Flask app around one Engine.
 
 Run it with ``flask --app webui run``, ``python -m webui`` or
-``gunicorn 'webui:create_app()'`` (set OPIFLOW_SECRET_KEY when several workers serve).
+``gunicorn 'webui:create_app()'``. Without OPIFLOW_SECRET_KEY, a random key is made
+once and kept in instance/secret_key, so all workers share it.
 """
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -17,8 +19,7 @@ from engine import config as settings
 def _defaults() -> dict:
     secret = settings.get("OPIFLOW_SECRET_KEY")
     return {
-        "SECRET_KEY": secret or secrets.token_hex(32),
-        "SECRET_KEY_IS_RANDOM": not secret,
+        "SECRET_KEY": secret or None,  # None: a key kept in instance/secret_key
         "DATABASE_URL": settings.get("DATABASE_URL"),
         "OPIFLOW_WORKFLOWS": settings.get("OPIFLOW_WORKFLOWS"),
         "OPIFLOW_TIMER_SECONDS": int(settings.get("OPIFLOW_TIMER_SECONDS")),
@@ -36,11 +37,27 @@ def _defaults() -> dict:
     }
 
 
+def _instance_secret(path: Path) -> str:
+    """A random key made once and kept under instance/, so every worker (and a restart)
+    signs sessions with the same key when OPIFLOW_SECRET_KEY is not set."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as out:
+        key = secrets.token_hex(32)
+        out.write(key)
+    return key
+
+
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(_defaults())
     if config:
         app.config.update(config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
         minutes=int(app.config["OPIFLOW_SESSION_MINUTES"]))
     if not app.config["UPLOAD_FOLDER"]:
