@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from .errors import Conflict, InvalidData, NotFound, OpiflowError, RuleViolation
 from .models import Authority, Instance, ModelVersion, OpenTask, User
 
 READ_CACHE_SIZE = 32  # workflows kept for reading, per process
+ACTOR_SECONDS = 5.0  # how long a user's groups and authority are remembered
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,7 @@ class Engine:
         self.clock = clock_fn or clock.system_clock
         self._cache: OrderedDict = OrderedDict()  # (instance id, version) -> (parsed, wf)
         self._cache_lock = threading.Lock()
+        self._actors: dict[str, tuple[float, access.Actor]] = {}
         self.script_engine = scripting.script_engine(
             SCRIPT_HELPERS if helpers is None else helpers)
         clock.install()
@@ -163,10 +166,23 @@ class Engine:
             if password_hash:
                 user.password_hash = password_hash
             uow.commit()
+        self._actors.pop(name, None)
 
     def user(self, name: str) -> access.Actor:
         with self.uow() as uow:
-            return access.actor(uow.session, name)
+            return self._actor(uow.session, name)
+
+    def _actor(self, s, name: str) -> access.Actor:
+        """The user with their authority and groups, remembered for ACTOR_SECONDS so a
+        page does not look the same user up several times; changes made through this
+        engine apply at once, changes from another process within ACTOR_SECONDS."""
+        now = time.monotonic()
+        hit = self._actors.get(name)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        found = access.actor(s, name)
+        self._actors[name] = (now + ACTOR_SECONDS, found)
+        return found
 
     # ------------------------------------------------------------- instances
     def start(self, model: str, user: str, data: dict | None = None) -> str:
@@ -175,7 +191,7 @@ class Engine:
             raise InvalidData("start data must be a JSON object")
         with self.uow() as uow:
             s = uow.session
-            actor = access.actor(s, user)
+            actor = self._actor(s, user)
             version = s.scalar(select(ModelVersion).where(ModelVersion.model == model)
                                .order_by(ModelVersion.id.desc()).limit(1))
             if version is None:
@@ -206,7 +222,7 @@ class Engine:
         query = select(OpenTask)
         with self.uow() as uow:
             if user is not None:
-                actor = access.actor(uow.session, user)
+                actor = self._actor(uow.session, user)
                 query = query.where(OpenTask.authority_id == actor.authority_id)
                 if mine_only:
                     query = query.where(OpenTask.assignee == actor.name)
@@ -232,7 +248,7 @@ class Engine:
     def _assign(self, task_id: str, user: str, claim: bool) -> None:
         with self.uow() as uow:
             s = uow.session
-            actor = access.actor(s, user)
+            actor = self._actor(s, user)
             row, instance = self._open_task(s, task_id)
             access.check_may_work_on(actor, instance, row)
             if claim:
@@ -258,7 +274,7 @@ class Engine:
         """Complete a human task with form data; returns the instance id."""
         with self.uow() as uow:
             s = uow.session
-            actor = access.actor(s, user)
+            actor = self._actor(s, user)
             row, instance = self._open_task(s, task_id)
             access.check_may_work_on(actor, instance, row)
             access.check_not_claimed_by_other(actor, row)
@@ -299,7 +315,7 @@ class Engine:
                               hint="say why the procedure is cancelled")
         with self.uow() as uow:
             s = uow.session
-            actor = access.actor(s, user)
+            actor = self._actor(s, user)
             instance = self._instance(s, instance_id)
             access.check_may_manage(actor, instance)
             if instance.status != "running":
@@ -358,7 +374,7 @@ class Engine:
                 Authority, Authority.id == Instance.authority_id)
             if user:
                 query = query.where(Instance.authority_id.in_(
-                    access.readable_authorities(s, access.actor(s, user))))
+                    access.readable_authorities(s, self._actor(s, user))))
             if model:
                 query = query.where(Instance.model == model)
             if status:
@@ -372,7 +388,7 @@ class Engine:
             s = uow.session
             instance = self._instance(s, instance_id)
             if user:
-                access.check_may_read(access.actor(s, user), instance)
+                access.check_may_read(self._actor(s, user), instance)
             _parsed, wf = self._read(s, instance)
             authority = s.get(Authority, instance.authority_id).name
             open_tasks = [_info(r).as_dict() for r in s.scalars(
@@ -395,7 +411,7 @@ class Engine:
         instructions and the task's current data (sealed data masked)."""
         with self.uow() as uow:
             s = uow.session
-            actor = access.actor(s, user)
+            actor = self._actor(s, user)
             row, instance = self._open_task(s, task_id)
             access.check_may_read(actor, instance)
             parsed, wf = self._read(s, instance)
@@ -413,7 +429,7 @@ class Engine:
             s = uow.session
             instance = self._instance(s, instance_id)
             if user:
-                access.check_may_read(access.actor(s, user), instance)
+                access.check_may_read(self._actor(s, user), instance)
             now, meta = self.now(), wfl.stored_meta(instance.state)
             return [{"seq": e.seq, "kind": e.kind, "actor": e.actor, "at": e.at.isoformat(),
                      "task": e.task_title, "task_spec": e.task_spec,
