@@ -27,7 +27,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from . import access, audit, clock, config, forms, scripting, specs
 from . import workflow as wfl
 from .db import UnitOfWork, make_sql_engine
-from .errors import Conflict, InvalidData, NotFound, OpiflowError, RuleViolation, ScriptError
+from .errors import (
+    Conflict,
+    Forbidden,
+    InvalidData,
+    NotFound,
+    OpiflowError,
+    RuleViolation,
+    ScriptError,
+)
 from .models import Authority, Instance, ModelVersion, OpenTask, User
 
 READ_CACHE_SIZE = 32  # workflows kept for reading, per process
@@ -192,6 +200,9 @@ class Engine:
         with self.uow() as uow:
             s = uow.session
             actor = self._actor(s, user)
+            if actor.is_auditor:
+                raise Forbidden("auditors have read-only access and cannot start a procedure",
+                                hint="ask the procurement staff")
             version = s.scalar(select(ModelVersion).where(ModelVersion.model == model)
                                .order_by(ModelVersion.id.desc()).limit(1))
             if version is None:

@@ -60,6 +60,15 @@ def test_wrong_lane_and_other_authority(ready):
     assert engine.tasks(user="sara") == []
 
 
+def test_auditors_change_nothing(ready):
+    engine, iid, task = ready
+    engine.add_user("rikke", "Rigsrevisionen", [], audits=["Region Hovedstaden"])
+    assert engine.show(iid, user="rikke")["id"] == iid  # they may read
+    _refused(engine, Forbidden, lambda: engine.start("purchase_request", "rikke"), "read-only")
+    _refused(engine, Forbidden, lambda: engine.claim(task, "rikke"), "read-only")
+    _refused(engine, Forbidden, lambda: engine.cancel(iid, "rikke", "svindel"), "read-only")
+
+
 def test_claimed_by_someone_else(ready):
     engine, iid, task = ready
     engine.claim(task, "anna")
