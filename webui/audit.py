@@ -6,8 +6,12 @@ their authority; auditors: the authorities they audit), so anything else is a 40
 """
 from __future__ import annotations
 
+import html
+import json
+
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from engine import export
 from engine import replay as replaying
@@ -98,6 +102,13 @@ def download(instance_id: str, fmt: str):
     suffix, media_type = DOWNLOADS[fmt]
     return Response(content, mimetype=media_type, headers={
         "Content-Disposition": f'attachment; filename="{instance_id}.{suffix}"'})
+
+
+@bp.app_template_filter("pretty_json")
+def pretty_json(value) -> str:
+    """JSON for people: indented, Danish letters as they are; <, > and & escaped."""
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    return Markup(html.escape(text, quote=False))
 
 
 def step_url(instance_id: str, seq: int) -> str:

@@ -101,6 +101,7 @@ ENGLISH: dict[str, str] = {
     "Diagram": "Diagram",
     "Evaluering": "Evaluation",
     "Historik": "History",
+    "Revision": "Audit",
     # overview
     "Sidst ændret": "Last changed",
     "Procesversion": "Process version",
