@@ -215,7 +215,7 @@ class Engine:
                 task.data.update(copy.deepcopy(data or {}))
             self._run(wf, now)
             iid = str(uuid.uuid4())
-            title = str((data or {}).get("title") or f"{model} {iid[:8]}")[:300]
+            title = str((data or {}).get("title") or _default_title(model, iid))[:300]
             instance = Instance(id=iid, model=model, model_version=version.version,
                                 authority_id=actor.authority_id, title=title,
                                 status="running", created_at=now, updated_at=now,
@@ -546,6 +546,10 @@ class Engine:
         instance.updated_at = now
         instance.next_timer_at = wfl.next_timer(wf)
         instance.phase = wfl.phase(wf)
+        if instance.title == _default_title(instance.model, instance.id):
+            need = str(wfl.current_data(wf).get("need") or "").strip()
+            if need:  # an untitled procedure is named after its need once it is described
+                instance.title = need.splitlines()[0][:120]
         if wf.is_completed() and instance.status == "running":
             instance.status = "completed"
         self._sync_open_tasks(s, instance, wf, now)
@@ -588,6 +592,10 @@ class Engine:
                 raise Conflict("the database is busy with another change to this instance",
                                hint="try again") from err
             raise
+
+
+def _default_title(model: str, instance_id: str) -> str:
+    return f"{model} {instance_id[:8]}"
 
 
 def _iso(value) -> str:

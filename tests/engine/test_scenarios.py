@@ -70,6 +70,21 @@ def test_parallel_multi_instance_keys_results_by_item(deployed, clock):
     assert shown["data"]["qualified"] == ["A", "C", "D"]
 
 
+def test_an_untitled_instance_is_named_after_its_need(deployed, tmp_path):
+    import shutil
+
+    folder = tmp_path / "purchase_request"
+    shutil.copytree(DATA / "purchase_request", folder)
+    form = folder / "forms" / "register.schema.json"
+    form.write_text(form.read_text().replace('"item": {', '"need": {"type": "string"},\n"item": {'))
+    deployed.deploy(folder)
+    iid = deployed.start("purchase_request", "anna")
+    assert deployed.show(iid)["title"] == f"purchase_request {iid[:8]}"
+    complete_next(deployed, "anna", "register", {"item": "Robot", "amount": 10,
+                                                 "need": "Færre fald\nmere tekst"})
+    assert deployed.show(iid)["title"] == "Færre fald"
+
+
 def test_call_activity_runs_the_called_process(deployed, clock):
     iid = deployed.start("caller", "anna")
     complete_next(deployed, "lars", "review", {"comment": "i orden"})
