@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sqlite3
 import statistics
@@ -112,8 +111,8 @@ def load_sqlite(path: Path, instances: int, per_instance: int) -> Engine:
     conn = sqlite3.connect(path)
     conn.execute("INSERT INTO authorities (id, name) VALUES (1, 'Bench')")
     rows = ((iid, seq, kind, actor, at.replace(tzinfo=None).isoformat(" ", "microseconds"),
-             tid, spec, title, nth, json.dumps(data) if data is not None else None,
-             json.dumps(snap), prev, digest)
+             tid, spec, title, nth, audit.canonical(data) if data is not None else None,
+             audit.canonical(snap), prev, digest)
             for iid, seq, kind, actor, at, tid, spec, title, nth, data, snap, prev, digest
             in _events(instances, per_instance))
     conn.executemany(f"INSERT INTO events ({EVENT_COLUMNS}) VALUES "
@@ -148,8 +147,8 @@ def load_postgres(instances: int, per_instance: int) -> Engine | None:
         with cur.copy(f"COPY events ({EVENT_COLUMNS}) FROM STDIN") as copy:
             for row in _events(instances, per_instance):
                 row = list(row)
-                row[9] = json.dumps(row[9]) if row[9] is not None else None
-                row[10] = json.dumps(row[10])
+                row[9] = audit.canonical(row[9]) if row[9] is not None else None
+                row[10] = audit.canonical(row[10])
                 copy.write_row(row)
         with cur.copy(f"COPY instances ({INSTANCE_COLUMNS}) FROM STDIN") as copy:
             for row in _instance_rows(_events.heads, False):

@@ -11,6 +11,8 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine as SqlEngine
 from sqlalchemy.orm import Session, sessionmaker
 
+from .audit import canonical
+
 
 def make_sql_engine(url: str) -> SqlEngine:
     """A SQLAlchemy engine for ``url``; creates the SQLite file's folder if needed."""
@@ -18,11 +20,14 @@ def make_sql_engine(url: str) -> SqlEngine:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    # JSON columns are written in the audit chain's canonical form, so verifying an
+    # event can hash its stored text without parsing it (engine/audit.py)
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=canonical)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True,
+                               json_serializer=canonical)
     return engine
 
 
