@@ -63,12 +63,6 @@ class ParsedModel:
     subprocess_specs: dict
     forms: dict[str, dict]
 
-    def task_spec(self, name: str):
-        for spec in [self.spec, *self.subprocess_specs.values()]:
-            if name in spec.task_specs:
-                return spec.task_specs[name]
-        return None
-
 
 def read_files(folder: Path) -> dict[str, str]:
     """The model's files as {relative path: text}, sorted by path."""
@@ -226,7 +220,7 @@ def _check_user_tasks(spec, forms, validators) -> list[Problem]:
     for task_spec in spec.task_specs.values():
         if not getattr(task_spec, "manual", False):
             continue
-        file, element = task_spec.bpmn_id and spec.file, task_spec.bpmn_id
+        file, element = spec.file, task_spec.bpmn_id
         form = form_name(task_spec)
         props = task_spec.extensions.get("properties", {})
         if not task_spec.lane:
