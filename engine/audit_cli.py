@@ -40,10 +40,12 @@ def replay(ctx, instance, to_seq, as_json):
 @click.command()
 @click.argument("instance", required=False)
 @click.option("--all", "everything", is_flag=True, help="Every instance in the database.")
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="With --all: processes to verify in parallel (e.g. one per core).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @refusals
-def verify(ctx, instance, everything, as_json):
+def verify(ctx, instance, everything, jobs, as_json):
     """Check the hash chain of INSTANCE (or --all): edited, deleted, inserted or
     reordered events are reported with the first bad event. Exits 1 if any."""
     if bool(instance) == bool(everything):
@@ -51,6 +53,8 @@ def verify(ctx, instance, everything, as_json):
     engine = _engine(ctx)
     if instance:
         reports = [engine.verify(instance)]
+    elif jobs > 1:
+        reports = audit.verify_all_parallel(engine.database_url, jobs)
     else:
         reports = _verify_all(engine, show_progress=not as_json or sys.stderr.isatty())
     bad = [r for r in reports if not r.ok]

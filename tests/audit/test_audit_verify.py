@@ -89,6 +89,8 @@ def test_tampering_is_found_with_the_first_bad_seq(deployed, clock, tamper, atta
     found = json.loads(result.output)
     assert found["problems"] == [{"instance": iid, "first_bad_seq": bad_seq,
                                   "reason": report.reason}]
+    result = runner.invoke(main, ["verify", "--all", "--jobs", "2", "--json"], obj=deployed)
+    assert result.exit_code == 1 and json.loads(result.output) == found  # same verdict
     assert deployed.verify(other).ok
 
 
