@@ -18,7 +18,6 @@ waiting after each event.
 """
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -171,18 +170,13 @@ class _Replayer:
     def _apply(self, event: Event) -> None:
         kind, at = event.kind, clock.aware(event.at)
         if kind == "started":
-            self.wf = wfl.new(self.parsed, self.engine.script_engine)
-            for task in self.wf.get_tasks(state=wfl.TaskState.READY):  # as Engine.start
-                task.data.update(copy.deepcopy(event.data or {}))
-            self.engine._run(self.wf, at)
+            self.wf = self.engine._begin(self.parsed, event.data, at)
         elif self.wf is None:
             raise _Mismatch(f"the log does not begin with 'started' but with '{kind}'")
         elif kind == "completed":
             self._complete(event, at)
-        elif kind == "timer_fired":  # as Engine.tick
-            with clock.frozen_at(at):
-                self.wf.refresh_timers()
-            self.engine._run(self.wf, at)
+        elif kind == "timer_fired":
+            self.engine._fire_timers(self.wf, at)
         elif kind == "cancelled":
             with clock.frozen_at(at):
                 self.wf.cancel()
@@ -198,13 +192,7 @@ class _Replayer:
             raise _Mismatch(f"the task '{event.task_title or event.task_spec}' "
                             f"(no. {(event.task_nth or 0) + 1} of its kind) is not open in "
                             f"the replay; open: {', '.join(ready) or 'none'}")
-        submitted = copy.deepcopy(event.data or {})
-        with clock.frozen_at(at):
-            props = wfl.properties(task.task_spec)
-            task.data.update(copy.deepcopy(submitted))
-            self.engine._record_locks_and_seals(self.wf, task, props, submitted)
-            task.run()
-        self.engine._run(self.wf, at)
+        self.engine._submit(self.wf, task, event.data or {}, at)
 
     def round_trip(self) -> None:
         """Serialize and deserialize, as between two verbs."""

@@ -210,10 +210,7 @@ class Engine:
                                hint="deploy it first (opiflow deploy) or see opiflow models")
             parsed = specs.parse(model, version.files)
             now = self.now()
-            wf = wfl.new(parsed, self.script_engine)
-            for task in wf.get_tasks(state=wfl.TaskState.READY):
-                task.data.update(copy.deepcopy(data or {}))
-            self._run(wf, now)
+            wf = self._begin(parsed, data, now)
             iid = str(uuid.uuid4())
             title = str((data or {}).get("title") or _default_title(model, iid))[:300]
             instance = Instance(id=iid, model=model, model_version=version.version,
@@ -300,20 +297,13 @@ class Engine:
             submitted = self._checked_submission(parsed, wf, task, data)
             now = self.now()
             ref = wfl.ref(wf, task)
-            with clock.frozen_at(now):
-                props = wfl.properties(task.task_spec)
-                if props.get("validate"):
-                    from .rules.validators import VALIDATORS
+            validator = wfl.properties(task.task_spec).get("validate")
+            if validator:
+                from .rules.validators import VALIDATORS
 
-                    VALIDATORS[props["validate"]](copy.deepcopy(task.data), submitted,
-                                                  now.astimezone(clock.LOCAL_ZONE).date())
-                task.data.update(copy.deepcopy(submitted))
-                self._record_locks_and_seals(wf, task, props, submitted)
-                try:
-                    task.run()
-                except SpiffWorkflowException as err:
-                    raise _translate(err) from err
-            self._run(wf, now)
+                VALIDATORS[validator](copy.deepcopy(task.data), submitted,
+                                      now.astimezone(clock.LOCAL_ZONE).date())
+            self._submit(wf, task, submitted, now)
             self._save(s, instance, wf, parsed, now, "completed", actor.name, task=ref,
                        data=submitted)
             self._commit(uow)
@@ -361,12 +351,12 @@ class Engine:
                 seen.add(instance.id)
                 parsed, wf = self._load(s, instance)
                 before = wfl.snapshot(wf)
-                with clock.frozen_at(now):
-                    wf.refresh_timers()
-                self._run(wf, now)
-                fired = wfl.snapshot(wf) != before
+                self._fire_timers(wf, now)
+                after = wfl.snapshot(wf)
+                fired = after != before
                 if fired:
-                    self._save(s, instance, wf, parsed, now, "timer_fired", "system")
+                    self._save(s, instance, wf, parsed, now, "timer_fired", "system",
+                               snapshot=after)
                 else:
                     instance.next_timer_at = wfl.next_timer(wf)
                 try:
@@ -533,6 +523,31 @@ class Engine:
         except SpiffWorkflowException as err:
             raise _translate(err) from err
 
+    # The steps each verb applies to a workflow; replay applies the same ones.
+    def _begin(self, parsed, data: dict | None, now: datetime):
+        """A new workflow with the start data, run to its first waiting point."""
+        wf = wfl.new(parsed, self.script_engine)
+        for task in wf.get_tasks(state=wfl.TaskState.READY):
+            task.data.update(copy.deepcopy(data or {}))
+        self._run(wf, now)
+        return wf
+
+    def _submit(self, wf, task, submitted: dict, now: datetime) -> None:
+        """Complete ``task`` with checked form data and run the engine steps after it."""
+        with clock.frozen_at(now):
+            task.data.update(copy.deepcopy(submitted))
+            self._record_locks_and_seals(wf, task, wfl.properties(task.task_spec), submitted)
+            try:
+                task.run()
+            except SpiffWorkflowException as err:
+                raise _translate(err) from err
+        self._run(wf, now)
+
+    def _fire_timers(self, wf, now: datetime) -> None:
+        with clock.frozen_at(now):
+            wf.refresh_timers()
+        self._run(wf, now)
+
     def _run(self, wf, now: datetime) -> None:
         with clock.frozen_at(now):
             try:
@@ -541,20 +556,21 @@ class Engine:
                 raise _translate(err) from err
 
     def _save(self, s, instance: Instance, wf, parsed, now: datetime, kind: str,
-              actor: str, task=None, data=None) -> None:
+              actor: str, task=None, data=None, snapshot=None) -> None:
+        current = wfl.current_data(wf)
         instance.state = wfl.dumps(wf)
         instance.updated_at = now
         instance.next_timer_at = wfl.next_timer(wf)
-        instance.phase = wfl.phase(wf)
+        instance.phase = wfl.phase(current)
         if instance.title == _default_title(instance.model, instance.id):
-            need = str(wfl.current_data(wf).get("need") or "").strip()
+            need = str(current.get("need") or "").strip()
             if need:  # an untitled procedure is named after its need once it is described
                 instance.title = need.splitlines()[0][:120]
         if wf.is_completed() and instance.status == "running":
             instance.status = "completed"
         self._sync_open_tasks(s, instance, wf, now)
         audit.append(s, instance, kind, actor, now, task=task, data=data,
-                     snapshot=wfl.snapshot(wf))
+                     snapshot=snapshot or wfl.snapshot(wf, current))
 
     def _sync_open_tasks(self, s, instance: Instance, wf, now: datetime) -> None:
         existing = {r.id: r for r in s.scalars(

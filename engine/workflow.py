@@ -204,9 +204,10 @@ def current_data(wf: BpmnWorkflow) -> dict:
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
-def snapshot(wf: BpmnWorkflow) -> dict:
+def snapshot(wf: BpmnWorkflow, data: dict | None = None) -> dict:
     """A compact record of the state after an event: task states per spec and a digest of
-    each data key. Replay compares it after every event."""
+    each data key. Replay compares it after every event. ``data`` is current_data(wf),
+    when the caller has it already."""
     tasks: dict[str, dict[str, int]] = {}
     for task in all_tasks(wf):
         if task.state < TaskState.READY:
@@ -215,7 +216,7 @@ def snapshot(wf: BpmnWorkflow) -> dict:
         state = TaskState.get_name(task.state)
         counts[state] = counts.get(state, 0) + 1
     data = {key: hashlib.sha256(canonical(value).encode()).hexdigest()[:16]
-            for key, value in current_data(wf).items()}
+            for key, value in (current_data(wf) if data is None else data).items()}
     return {"tasks": tasks, "data": data, "completed": wf.is_completed()}
 
 
@@ -234,6 +235,6 @@ def next_timer(wf: BpmnWorkflow) -> datetime | None:
     return min(times) if times else None
 
 
-def phase(wf: BpmnWorkflow) -> str:
-    value = current_data(wf).get("status_phase", "")
-    return str(value)[:100]
+def phase(data: dict) -> str:
+    """The phase label a model keeps in ``status_phase`` (from current_data)."""
+    return str(data.get("status_phase", ""))[:100]
