@@ -17,6 +17,7 @@ from jsonschema.exceptions import SchemaError
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from . import scripting
@@ -111,6 +112,12 @@ def cached(name: str, version: str) -> ParsedModel | None:
     return _PARSED.get((name, version))
 
 
+def forget() -> None:
+    """Drop every parsed model (tests use it to run on a cold registry)."""
+    _PARSED.clear()
+    _VERSIONS.clear()
+
+
 def parse(name: str, files: dict[str, str]) -> ParsedModel:
     """Parse a model's files (once per version per process); raises ModelError listing
     every problem found."""
@@ -125,12 +132,28 @@ def parse(name: str, files: dict[str, str]) -> ParsedModel:
     parser, forms = _parser_for(files)
     parsed = ParsedModel(name, version, parser.get_spec(name),
                          parser.get_subprocess_specs(name), forms)
+    connect_loops(parsed.spec, *parsed.subprocess_specs.values())
     if len(_PARSED) > 64:
         _PARSED.clear()
         _VERSIONS.clear()
     _PARSED[(name, version)] = parsed
     _VERSIONS[id(parsed.spec)] = (name, version)
     return parsed
+
+
+def connect_loops(*process_specs) -> None:
+    """Connect each loop or multi-instance activity to the merge of its children.
+
+    SpiffWorkflow connects them only when the activity creates its first child in this
+    process (or when it deserializes the specs from JSON). A process that reuses the
+    parsed specs and loads a workflow whose children another process created would
+    otherwise never merge them: the loop stalls with no open task and no error."""
+    for process in process_specs:
+        for task_spec in process.task_specs.values():
+            if isinstance(task_spec, LoopTask):
+                child = process.task_specs[task_spec.task_spec]
+                if not child.completed_event.is_connected(task_spec.merge_child):
+                    child.completed_event.connect(task_spec.merge_child)
 
 
 def _parser_for(files: dict[str, str]) -> tuple[SpiffBpmnParser, dict[str, dict]]:

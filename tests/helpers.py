@@ -49,3 +49,29 @@ def in_memory(folder, model: str, start_data: dict, steps, script_engine, clock_
             task.run()
             wf.do_engine_steps()
     return wf
+
+
+class ColdEngine:
+    """Calls each verb on a new engine with a cold model registry, as a second web
+    worker, a command-line call or a restarted server would."""
+
+    def __init__(self, engine):
+        self.base = engine
+
+    def __getattr__(self, name: str):
+        from engine.runtime import Engine
+
+        attr = getattr(self.base, name)
+        if not callable(attr):
+            return attr
+
+        def fresh_call(*args, **kwargs):
+            specs.forget()
+            fresh = Engine(self.base.database_url, workflows_dir=self.base.workflows_dir,
+                           clock_fn=self.base.clock)
+            try:
+                return getattr(fresh, name)(*args, **kwargs)
+            finally:
+                fresh.sql.dispose()
+
+        return fresh_call

@@ -13,6 +13,7 @@ import pytest
 
 from engine.demo import Driver
 from engine.errors import RuleViolation
+from tests.helpers import ColdEngine
 
 MODEL = Path(__file__).parent.parent / "workflows" / "innovation_partnership"
 AUTHORITY = "Region Hovedstaden"
@@ -221,7 +222,18 @@ def scenario(engine, clock) -> Scenario:
 
 # ==================================================================== full scenario
 def test_full_procedure_from_need_to_contract_end(scenario):
-    s = scenario
+    full_procedure(scenario)
+
+
+def test_full_procedure_with_every_step_in_a_new_process(engine, clock):
+    """Every verb on a new engine with a cold model registry, as when each step comes
+    from another web worker, a command-line call or after a restart: every loop and
+    multi-instance activity of the model is finished by a process that did not create
+    its children."""
+    full_procedure(Scenario(ColdEngine(engine), clock))
+
+
+def full_procedure(s: Scenario) -> None:
     s.tender()
     assert s.data()["status_phase"] == "Prækvalifikation"
     assert "tender_documents" in s.show()["locked"]

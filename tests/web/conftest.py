@@ -153,60 +153,8 @@ def form_fields(data: dict, prefix: str = "") -> dict:
     return fields
 
 
-# PostgreSQL in a schema of its own: other suites reset the shared database's public
-# schema while these tests run.
-PG_SCHEMA = "web_tests"
-_pg_ready: dict[str, bool] = {}
-
-
 def _web_postgres_url() -> str | None:
-    import os
+    """The suite's own PostgreSQL database, emptied (None when it is not reachable)."""
+    from tests.conftest import _postgres_available, _postgres_url
 
-    from sqlalchemy import create_engine, text
-
-    from tests.conftest import PG_URL
-
-    url = f"{PG_URL}?options=-csearch_path%3D{PG_SCHEMA}"
-    if "ok" not in _pg_ready:
-        try:
-            probe = create_engine(PG_URL, connect_args={"connect_timeout": 3})
-            with probe.begin() as conn:
-                conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
-                conn.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
-            probe.dispose()
-            from engine.runtime import Engine
-
-            setup = Engine(url)
-            setup.init_db()
-            setup.sql.dispose()
-            _pg_ready["ok"] = True
-        except Exception as err:  # not reachable: skipped, except in CI
-            if os.environ.get("CI") == "true":
-                raise RuntimeError(f"PostgreSQL must be reachable in CI: {err}") from err
-            _pg_ready["ok"] = False
-    if not _pg_ready["ok"]:
-        return None
-    cleaner = create_engine(url)
-    with cleaner.begin() as conn:
-        conn.execute(text("TRUNCATE events, open_tasks, instances, model_versions, users, "
-                          "authorities RESTART IDENTITY CASCADE"))
-    cleaner.dispose()
-    return url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> str:
-    """Overrides the suite's fixture: the same two databases, PostgreSQL in its own
-    schema."""
-    import sys
-
-    root = next(m for m in (sys.modules.get("conftest"), sys.modules.get("tests.conftest"))
-                if m is not None and hasattr(m, "_ran") and m._ran is not None)
-    if request.param == "postgresql":
-        url = _web_postgres_url()
-        if url is None:
-            pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
-    else:
-        url = f"sqlite:///{tmp_path / 'opiflow.db'}"
-    root._ran[request.param] += 1
-    return url
+    return _postgres_url() if _postgres_available() else None
