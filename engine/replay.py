@@ -196,7 +196,7 @@ class _Replayer:
 
     def round_trip(self) -> None:
         """Serialize and deserialize, as between two verbs."""
-        self.wf = wfl.loads(wfl.dumps(self.wf), self.engine.script_engine)
+        self.wf = wfl.loads(wfl.dumps(self.wf), self.engine.script_engine, self.parsed)
 
 
 def compare(recorded: dict | None, replayed: dict, seq: int | None,
@@ -231,7 +231,7 @@ def _compare_stored(record: _Record, wf, engine) -> Divergence | None:
     """The replayed workflow against the stored instance state (tampering with the
     ``instances`` row shows here)."""
     try:
-        stored = wfl.loads(record.instance.state, engine.script_engine)
+        stored = wfl.loads(record.instance.state, engine.script_engine, record.parsed)
     except Exception as err:  # any damage to the stored JSON is a finding, not a crash
         return Divergence(None, f"the stored state cannot be read: {err}")
     reason = "the stored instance state differs from the replay"

@@ -469,7 +469,7 @@ class Engine:
     def _load(self, s, instance: Instance):
         """A fresh workflow to change (never shared)."""
         parsed = self._parsed(s, instance)
-        return parsed, wfl.loads(instance.state, self.script_engine)
+        return parsed, wfl.loads(instance.state, self.script_engine, parsed)
 
     def _read(self, s, instance: Instance):
         """A workflow to read only, shared between readers of the same instance version:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
@@ -17,51 +18,69 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-from . import specs
+from . import pruning, specs
 from .audit import canonical
 from .clock import aware
+from .errors import NotFound
 
 META = "_opiflow"  # workflow-level data the engine keeps: locked and sealed keys
 
 
 class _CachedSpecConverter(BpmnWorkflowConverter):
-    """Serializes workflows as SpiffWorkflow does (the spec stays in the JSON, so a stored
-    state is complete on its own), but reuses the parsed specs of a model version this
-    process already holds instead of converting them again on every save and load."""
+    """Serializes workflows as SpiffWorkflow does, with three differences.
+
+    - The spec is stored by reference: a workflow of a model version parsed here names
+      (model, version) instead of embedding the spec JSON (the model_versions table holds
+      the files; loading parses that version, or reuses it). States that embed the spec,
+      as earlier releases wrote them, still load.
+    - What the future does not need is left out (:mod:`engine.pruning`): finished,
+      merged iterations of loops and multi-instance activities and their sub-workflows.
+    - A loaded workflow reuses the parsed specs instead of converting them again."""
 
     def to_dict(self, workflow):
         key = specs.version_of(workflow.spec)
         if key is None:
-            return super().to_dict(workflow)
-        spec_dicts = _SPEC_DICTS.get(key)
-        if spec_dicts is None:
-            spec_dicts = _SPEC_DICTS[key] = (
-                self.registry.convert(workflow.spec),
-                self.mapping_to_dict(workflow.subprocess_specs))
-        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
-        dct["spec"], dct["subprocess_specs"] = spec_dicts
-        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
-        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
-        dct[_VERSION_KEY] = list(key)
+            dct = super().to_dict(workflow)
+        else:
+            dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+            dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+            dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+            dct[_VERSION_KEY] = list(key)
+        pruning.prune(dct, getattr(workflow, pruning.ATTR, {}))
         return dct
 
     def from_dict(self, dct):
-        parsed = specs.cached(*dct.pop(_VERSION_KEY, ("", "")))
+        pruned = pruning.restore(dct)
+        key = dct.pop(_VERSION_KEY, None)
+        parsed = _resolve(*key) if key else None
         if parsed is None:
-            return super().from_dict(dct)
-        dct.pop("spec")
-        dct.pop("subprocess_specs", None)
-        workflow = self.target_class(parsed.spec, parsed.subprocess_specs, deserializing=True)
-        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
-        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
-        self.set_default_attributes(workflow, dct)
-        self.subprocesses_from_dict(dct["subprocesses"], workflow)
-        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+            if "spec" not in dct and key:
+                raise NotFound(f"the model version {key[0]} {key[1][:12]} is not loaded in "
+                               "this process", hint="load the instance through the engine")
+            workflow = super().from_dict(dct)
+        else:
+            dct.pop("spec", None)
+            dct.pop("subprocess_specs", None)
+            workflow = self.target_class(parsed.spec, parsed.subprocess_specs,
+                                         deserializing=True)
+            workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+            workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+            self.set_default_attributes(workflow, dct)
+            self.subprocesses_from_dict(dct["subprocesses"], workflow)
+            workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        setattr(workflow, pruning.ATTR, pruned)
         return workflow
 
 
 _VERSION_KEY = "opiflow_model_version"
-_SPEC_DICTS: dict[tuple[str, str], tuple] = {}
+_LOADING: ContextVar = ContextVar("opiflow_loading", default=None)  # parsed model for loads()
+
+
+def _resolve(name: str, version: str):
+    parsed = _LOADING.get()
+    if parsed is not None and (parsed.name, parsed.version) == (name, version):
+        return parsed
+    return specs.cached(name, version)
 
 
 def _serializer() -> BpmnWorkflowSerializer:
@@ -94,8 +113,14 @@ def dumps(wf: BpmnWorkflow) -> str:
     return SERIALIZER.serialize_json(wf)
 
 
-def loads(text: str, script_engine) -> BpmnWorkflow:
-    wf = SERIALIZER.deserialize_json(text)
+def loads(text: str, script_engine, parsed=None) -> BpmnWorkflow:
+    """The workflow stored in ``text``. ``parsed``: the model version it is pinned to
+    (needed when this process has not parsed that version yet)."""
+    token = _LOADING.set(parsed)
+    try:
+        wf = SERIALIZER.deserialize_json(text)
+    finally:
+        _LOADING.reset(token)
     wf.script_engine = script_engine  # not serialized: re-attach every time
     return wf
 
@@ -215,6 +240,7 @@ def snapshot(wf: BpmnWorkflow, data: dict | None = None) -> dict:
         counts = tasks.setdefault(task.task_spec.name, {})
         state = TaskState.get_name(task.state)
         counts[state] = counts.get(state, 0) + 1
+    pruning.add_counts(tasks, getattr(wf, pruning.ATTR, {}))
     data = {key: hashlib.sha256(canonical(value).encode()).hexdigest()[:16]
             for key, value in (current_data(wf) if data is None else data).items()}
     return {"tasks": tasks, "data": data, "completed": wf.is_completed()}

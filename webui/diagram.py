@@ -9,6 +9,7 @@ from __future__ import annotations
 from lxml import etree
 from sqlalchemy import select
 
+from engine import specs
 from engine import workflow as wfl
 from engine.models import Instance, ModelVersion
 from engine.runtime import Engine
@@ -50,8 +51,8 @@ def _containers(xml: str) -> set[str]:
 
 def element_states(engine: Engine, instance_id: str, xml: str) -> dict[str, str]:
     """{bpmn element id: completed|active|waiting|error} for the elements of one file."""
-    instance, _files = _load(engine, instance_id)
-    wf = wfl.loads(instance.state, engine.script_engine)
+    instance, files = _load(engine, instance_id)
+    wf = wfl.loads(instance.state, engine.script_engine, specs.parse(instance.model, files))
     containers = _containers(xml)
     found: dict[str, int] = {}
     for task in wfl.all_tasks(wf):
