@@ -15,9 +15,11 @@ a task that is ready, started or waiting.
 What SpiffWorkflow reads later is kept: the activity's ``internal_data['merged']`` list is
 read only for its length (the next iteration's number, a loop maximum) and for its last
 entry right after a merge, so the dropped ids are stored as a count and restored as
-placeholders before them. The dropped tasks are counted per task spec and state (those
-:func:`engine.workflow.snapshot` counts), so a snapshot means the same before and after a
-prune and replay (which never prunes in memory) still compares exactly.
+placeholders before them (after SpiffWorkflow has read the dict: restoring a long list
+item by item is what made loading grow with history). The dropped tasks are counted per
+task spec and state (those :func:`engine.workflow.snapshot` counts), so a snapshot means
+the same before and after a prune and replay (which never prunes in memory) still
+compares exactly.
 """
 from __future__ import annotations
 
@@ -115,17 +117,28 @@ def _count(counts: dict, task: dict) -> None:
     states[name] = states.get(name, 0) + 1
 
 
-def restore(dct: dict) -> dict[str, dict[str, int]]:
-    """Undo what a load must see differently, in place, before SpiffWorkflow reads
-    ``dct``: each 'merged' list gets its dropped ids back as placeholders. Returns the
-    counts of pruned tasks, for the loaded workflow to carry (ATTR)."""
+def restore(dct: dict) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """Take out, in place, what SpiffWorkflow must not read from ``dct``: the counts of
+    pruned tasks (for the loaded workflow to carry, ATTR) and, per activity id, how
+    many merged ids were dropped (for :func:`expand`, once the workflow is built)."""
+    dropped = {}
     for workflow in (dct, *dct.get("subprocesses", {}).values()):
-        for task in workflow.get("tasks", {}).values():
+        for tid, task in workflow.get("tasks", {}).items():
             internal = task.get("internal_data")
             if internal and MERGED_KEY in internal:
-                dropped = internal.pop(MERGED_KEY)
-                internal["merged"] = [PLACEHOLDER] * dropped + internal.get("merged", [])
-    return dct.pop(PRUNED_KEY, None) or {}
+                dropped[tid] = internal.pop(MERGED_KEY)
+    return dct.pop(PRUNED_KEY, None) or {}, dropped
+
+
+def expand(tasks_by_id, dropped: dict[str, int]) -> None:
+    """Give each activity's 'merged' list its dropped ids back, as placeholders before
+    the ids it kept, so SpiffWorkflow counts the iterations as it did before the prune.
+    ``tasks_by_id``: a function from a task id to the task (or None)."""
+    for tid, count in dropped.items():
+        task = tasks_by_id(tid)
+        if task is not None:
+            task.internal_data["merged"] = [PLACEHOLDER] * count + list(
+                task.internal_data.get("merged", []))
 
 
 def add_counts(counts: dict[str, dict[str, int]], carried: dict[str, dict[str, int]]) -> None:

@@ -50,7 +50,7 @@ class _CachedSpecConverter(BpmnWorkflowConverter):
         return dct
 
     def from_dict(self, dct):
-        pruned = pruning.restore(dct)
+        pruned, dropped = pruning.restore(dct)
         key = dct.pop(_VERSION_KEY, None)
         parsed = _resolve(*key) if key else None
         if parsed is None:
@@ -68,6 +68,7 @@ class _CachedSpecConverter(BpmnWorkflowConverter):
             self.set_default_attributes(workflow, dct)
             self.subprocesses_from_dict(dct["subprocesses"], workflow)
             workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        pruning.expand(lambda tid: get_task(workflow, tid), dropped)
         setattr(workflow, pruning.ATTR, pruned)
         return workflow
 
