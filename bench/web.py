@@ -3,11 +3,12 @@
     .venv/bin/python bench/web.py [--users 20] [--seconds 20] [--workers 2] [--threads 1]
                                   [--database-url URL]
 
-N simulated people (threads) each log in and, for a bounded time, do what a person does
-to complete a task: open the task list of their partnership, open the first task's
-form, submit it (CSRF token and expected version included) and follow the redirect.
-Each works on partnerships of their own, so the figures measure the server, not
-conflicts. Prints completions per second, p50/p99 latency and errors; asserts nothing.
+N simulated people (threads) each log in and then, for a bounded time (measured from when
+all have logged in), do what a person does to complete a task: open the task list of
+their partnership, open the first task's form, submit it (CSRF token and expected
+version included) and follow the redirect. Each works on partnerships of their own, so
+the figures measure the server, not conflicts. Prints completions per second, p50/p99
+latency, errors and the server's CPU time per completion; asserts nothing.
 
 The database is PostgreSQL in a schema of its own (``bench_web``, dropped and created
 again), the model is bench/data/bench_steps (5 parallel + 50 sequential user tasks).
@@ -137,7 +138,8 @@ class Results:
             self.errors[what] = self.errors.get(what, 0) + 1
 
 
-def person(name: str, instances: list[str], port: int, until: float, results: Results):
+def person(name: str, instances: list[str], port: int, clock: dict, results: Results,
+           ready: threading.Barrier):
     browser = Browser(port)
 
     def timed(method, path, form=None):
@@ -153,8 +155,11 @@ def person(name: str, instances: list[str], port: int, until: float, results: Re
                                                  "csrf_token": TOKEN.search(page).group(1)})
     if status != 302:
         results.error(f"login {status}")
+    ready.wait()  # everybody is logged in: the measured time starts
+    if status != 302:
         return
     queue = list(instances)
+    until = clock["until"]
     while queue and time.time() < until:
         iid = queue[0]
         (status, _, page), _ = timed("GET", f"/tasks?instance={iid}")
@@ -178,6 +183,21 @@ def person(name: str, instances: list[str], port: int, until: float, results: Re
             timed("GET", location)  # the page a person lands on after completing
         else:
             results.error(f"complete {status}")
+
+
+def cpu_seconds(group: int) -> float:
+    """CPU time (user + system) used so far by the processes of a process group (the
+    gunicorn master and workers), from /proc: a figure that other load on the machine
+    does not inflate the way it does latency. 0.0 where /proc is missing."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # pgrp
+            total += (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return total
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -205,15 +225,22 @@ def main() -> None:
     server = serve(url, port, args.workers, args.threads)
     try:
         results = Results()
-        until = time.time() + args.seconds
-        started = time.perf_counter()
-        people = [threading.Thread(target=person, args=(name, iids, port, until, results))
+        clock: dict = {}
+
+        def begin() -> None:  # once every person has logged in
+            clock.update(cpu=cpu_seconds(server.pid), started=time.perf_counter(),
+                         until=time.time() + args.seconds)
+
+        ready = threading.Barrier(len(work), action=begin)
+        people = [threading.Thread(target=person,
+                                   args=(name, iids, port, clock, results, ready))
                   for name, iids in work.items()]
         for p in people:
             p.start()
         for p in people:
             p.join()
-        elapsed = time.perf_counter() - started
+        elapsed = time.perf_counter() - clock["started"]
+        cpu = cpu_seconds(server.pid) - clock["cpu"]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(10)
@@ -229,6 +256,12 @@ def main() -> None:
           f" per second), p50 {percentile(results.requests, 50) * 1000:.1f} ms, "
           f"p99 {percentile(results.requests, 99) * 1000:.1f} ms")
     print(f"errors:               {sum(results.errors.values())} {results.errors or ''}")
+    if done and cpu:
+        per = cpu / len(done)
+        print(f"server CPU (gunicorn): {cpu:.1f} s, {per * 1000:.1f} ms per completion (its "
+              f"four requests); with 2 free cores that is at most {2 / per:.0f} completions "
+              f"per second (PostgreSQL's own CPU not included); load average now "
+              f"{os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -124,6 +125,9 @@ class OpenTask(Base):
     __table_args__ = (
         Index("ix_open_tasks_lane_authority", "authority_id", "lane"),
         Index("ix_open_tasks_assignee", "assignee"),
+        # the task list's order (runtime.Engine.tasks), so a page stops early: 0004
+        Index("ix_open_tasks_authority_order", "authority_id", text("(due_at IS NULL)"),
+              "due_at", "created_at", "id"),
     )
 
 
