@@ -35,15 +35,18 @@ class TaskInfo:
     phase: str
     form: str | None
     item: str | None = None
+    may_work: bool | None = None  # whether the user asking may claim and complete it
 
     def as_dict(self) -> dict:
         return {k: (v.isoformat() if isinstance(v, datetime) else v)
                 for k, v in self.__dict__.items()}
 
 
-def info(row: OpenTask) -> TaskInfo:
+def info(row: OpenTask, actor: Actor | None = None) -> TaskInfo:
+    """The task as lists show it; with ``actor``, whether they may work on it."""
     return TaskInfo(row.id, row.instance_id, row.model, row.spec, row.title, row.lane,
-                    row.assignee, row.due_at, row.created_at, row.phase, row.form, row.item)
+                    row.assignee, row.due_at, row.created_at, row.phase, row.form, row.item,
+                    access.may_work_on(actor, row) if actor is not None else None)
 
 
 def tasks(s: Session, actor: Actor | None, instance_id: str | None = None,
@@ -67,7 +70,7 @@ def tasks(s: Session, actor: Actor | None, instance_id: str | None = None,
         query = query.where(OpenTask.phase == phase)
     query = query.order_by(OpenTask.due_at.is_(None), OpenTask.due_at,
                            OpenTask.created_at, OpenTask.id).limit(limit)
-    return [info(row) for row in s.scalars(query)]
+    return [info(row, actor) for row in s.scalars(query)]
 
 
 def instances(s: Session, actor: Actor | None, model: str | None = None,
@@ -75,8 +78,7 @@ def instances(s: Session, actor: Actor | None, model: str | None = None,
     query = select(Instance, Authority.name).join(
         Authority, Authority.id == Instance.authority_id)
     if actor is not None:
-        query = query.where(Instance.authority_id.in_(
-            access.readable_authorities(s, actor)))
+        query = query.where(access.reading(actor).where(Instance.authority_id))
     if model:
         query = query.where(Instance.model == model)
     if status:
@@ -123,7 +125,7 @@ def task_form(s: Session, loaded: store.Store, actor: Actor, task_id: str,
     parsed, wf = loaded.read(s, instance)
     task = wfl.get_task(wf, task_id)
     schema = specs.find_form(parsed.forms, row.form or "") or {}
-    return {"task": info(row), "schema": schema, "version": instance.lock_version,
+    return {"task": info(row, actor), "schema": schema, "version": instance.lock_version,
             "instructions": wfl.instructions(task.task_spec) if task else "",
             "data": access.mask_sealed(copy.deepcopy(task.data) if task else {},
                                        wfl.meta(wf), now),
@@ -143,3 +145,36 @@ def history(s: Session, actor: Actor | None, instance_id: str,
 def _authority(s: Session, instance: Instance) -> str:
     authority = s.get(Authority, instance.authority_id)
     return authority.name if authority is not None else ""
+
+
+# the order decides which state an element shows when it has several tasks
+_ELEMENT_STATES = (("active", wfl.TaskState.READY | wfl.TaskState.STARTED),
+                   ("error", wfl.TaskState.ERROR),
+                   ("waiting", wfl.TaskState.WAITING),
+                   ("completed", wfl.TaskState.COMPLETED))
+
+
+def diagram(s: Session, loaded: store.Store, actor: Actor | None,
+            instance_id: str) -> dict:
+    """The BPMN files of the model version the instance is pinned to (the main
+    process's file first) and, per process, the state of each element:
+    {"files": {name: xml}, "states": {process id: {element id: completed|active|
+    waiting|error}}}."""
+    instance = readable(s, actor, instance_id)
+    files = store.model_files(s, instance.model, instance.model_version)
+    names = sorted((n for n in files if n.endswith(".bpmn")),
+                   key=lambda n: (n.rsplit("/", 1)[-1] != f"{instance.model}.bpmn", n))
+    _parsed, wf = loaded.read(s, instance)
+    masks: dict[str, dict[str, int]] = {}
+    for task in wfl.all_tasks(wf):
+        element = getattr(task.task_spec, "bpmn_id", None)
+        process = getattr(task.workflow.spec, "name", None)
+        if element and process:
+            found = masks.setdefault(process, {})
+            found[element] = found.get(element, 0) | task.state
+    states = {process: {element: next(name for name, state in _ELEMENT_STATES
+                                      if mask & state)
+                        for element, mask in found.items()
+                        if any(mask & state for _name, state in _ELEMENT_STATES)}
+              for process, found in masks.items()}
+    return {"files": {n: files[n] for n in names}, "states": states}

@@ -281,3 +281,14 @@ class Engine:
         with self.uow() as uow:
             store.instance(uow.session, instance_id)
             return audit.verify_instance(uow.session, instance_id)
+
+    def diagram(self, instance_id: str, user: str | None = None) -> dict:
+        """The instance's BPMN files and the state of each element, per process."""
+        with self.uow() as uow:
+            return queries.diagram(uow.session, self.store, self._who(uow.session, user),
+                                   instance_id)
+
+    def check_password(self, name: str, password: str) -> bool:
+        """Whether ``password`` is the user's (False for an unknown user)."""
+        with self.uow() as uow:
+            return users.password_matches(uow.session, name, password)
