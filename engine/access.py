@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from .clock import aware
 from .errors import Forbidden, NotFound
@@ -56,7 +56,8 @@ class Reading:
 
     authority_ids: tuple[int, ...]
 
-    def where(self, authority_id: ColumnElement[int]) -> ColumnElement[bool]:
+    def where(self, authority_id: ColumnElement[int] | InstrumentedAttribute[int]
+              ) -> ColumnElement[bool]:
         """The SQL condition on an ``authority_id`` column (instances, open tasks)."""
         return authority_id.in_(self.authority_ids)
 

@@ -88,7 +88,7 @@ class ReplayReport:
                 f"replayed {self.replayed} of {self.last_seq} event(s)")
         body = (["identical" + (" (and the stored state matches)" if self.state_checked
                                 else "")]
-                if self.identical else self.divergence.lines())
+                if self.divergence is None else self.divergence.lines())
         chain = ("hash chain: verified" if self.chain.ok else
                  f"hash chain: broken at event {self.chain.first_bad_seq}: "
                  f"{self.chain.reason}")

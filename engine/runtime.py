@@ -221,7 +221,8 @@ class Engine:
         Due instances are taken one at a time with ``FOR UPDATE SKIP LOCKED`` (on
         PostgreSQL), so several nodes never fire one timer twice."""
         now = clock.aware(now) if now else self.now()
-        moved, seen = [], set()
+        moved: list[str] = []
+        seen: set[str] = set()
         while True:
             with self.uow() as uow:
                 s = uow.session

@@ -70,7 +70,7 @@ def checked_submission(parsed: specs.ParsedModel, wf: BpmnWorkflow, task,
     if schema is None:
         raise ScriptError(f"the task {wfl.title(task)} has no form",
                           hint="a process designer must add formJsonSchemaFilename")
-    submitted = forms.validate(schema, data if data is not None else {}, form=form)
+    submitted = forms.validate(schema, data if data is not None else {}, form=form or "")
     meta = wfl.meta(wf)
     for key, value in submitted.items():
         if key in meta["locked"] and value != meta["locked"][key]:
