@@ -28,7 +28,7 @@ class Actor:
     authority: str
     groups: tuple[str, ...]
     audits: tuple[str, ...]
-    reads: tuple[int, ...] = ()  # the ids of the authorities whose instances they read
+    audited: tuple[int, ...] = ()  # the ids of the authorities in ``audits``
 
     @property
     def is_auditor(self) -> bool:
@@ -42,10 +42,10 @@ def actor(session: Session, name: str) -> Actor:
         raise NotFound(f"no user named {name}", hint="add them with `opiflow users add`")
     user, authority = row
     audits = tuple(user.audits or ())
-    reads = tuple(session.scalars(select(Authority.id).where(Authority.name.in_(audits))
-                                  .order_by(Authority.id))) if audits else (user.authority_id,)
+    audited = tuple(session.scalars(select(Authority.id).where(Authority.name.in_(audits))
+                                    .order_by(Authority.id))) if audits else ()
     return Actor(user.name, user.full_name or user.name, user.authority_id, authority,
-                 tuple(user.groups or ()), audits, reads)
+                 tuple(user.groups or ()), audits, audited)
 
 
 @dataclass(frozen=True)
@@ -66,13 +66,8 @@ class Reading:
 
 
 def reading(who: Actor) -> Reading:
-    """The one rule of what ``who`` may read."""
-    return Reading(who.reads)
-
-
-def readable_authorities(session: Session, who: Actor) -> list[int]:
-    """The ids of the authorities whose instances ``who`` may read."""
-    return list(reading(who).authority_ids)
+    """The one rule of what ``who`` may read (lists filter with it, checks use it)."""
+    return Reading(who.audited if who.is_auditor else (who.authority_id,))
 
 
 def check_may_read(who: Actor, instance: Instance) -> None:

@@ -243,7 +243,7 @@ class Engine:
                 fired = after != before
                 if fired:
                     self.store.save(s, instance, wf, now, "timer_fired", "system",
-                               snapshot=after)
+                                    snapshot=after)
                 else:
                     instance.next_timer_at = wfl.next_timer(wf)
                 try:

@@ -15,12 +15,9 @@ HOVEDSTADEN, SJAELLAND, RIGSREVISIONEN = 1, 2, 3
 
 def _people() -> list[Actor]:
     return [
-        Actor("anna", "Anna", HOVEDSTADEN, "Region Hovedstaden", ("Indkøb",), (),
-              (HOVEDSTADEN,)),
-        Actor("eva", "Eva", HOVEDSTADEN, "Region Hovedstaden", ("Evaluering",), (),
-              (HOVEDSTADEN,)),
-        Actor("olaf", "Olaf", SJAELLAND, "Region Sjælland", ("Indkøb", "Evaluering"), (),
-              (SJAELLAND,)),
+        Actor("anna", "Anna", HOVEDSTADEN, "Region Hovedstaden", ("Indkøb",), ()),
+        Actor("eva", "Eva", HOVEDSTADEN, "Region Hovedstaden", ("Evaluering",), ()),
+        Actor("olaf", "Olaf", SJAELLAND, "Region Sjælland", ("Indkøb", "Evaluering"), ()),
         Actor("audrey", "Audrey", RIGSREVISIONEN, "Rigsrevisionen", ("Indkøb",),
               ("Region Hovedstaden",), (HOVEDSTADEN,)),
     ]
