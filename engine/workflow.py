@@ -18,10 +18,11 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-from . import pruning, specs
+from . import pruning
 from .audit import canonical
 from .clock import aware
 from .errors import NotFound
+from .registry import ModelRegistry
 
 META = "_opiflow"  # workflow-level data the engine keeps: locked and sealed keys
 
@@ -29,16 +30,17 @@ META = "_opiflow"  # workflow-level data the engine keeps: locked and sealed key
 class _CachedSpecConverter(BpmnWorkflowConverter):
     """Serializes workflows as SpiffWorkflow does, with three differences.
 
-    - The spec is stored by reference: a workflow of a model version parsed here names
-      (model, version) instead of embedding the spec JSON (the model_versions table holds
-      the files; loading parses that version, or reuses it). States that embed the spec,
-      as earlier releases wrote them, still load.
+    - The spec is stored by reference: a workflow of a model version the engine's
+      registry holds names (model, version) instead of embedding the spec JSON (the
+      model_versions table holds the files; loading parses that version, or reuses it).
+      States that embed the spec, as earlier releases wrote them, still load.
     - What the future does not need is left out (:mod:`engine.pruning`): finished,
       merged iterations of loops and multi-instance activities and their sub-workflows.
     - A loaded workflow reuses the parsed specs instead of converting them again."""
 
     def to_dict(self, workflow):
-        key = specs.version_of(workflow.spec)
+        models = _MODELS.get()
+        key = models.version_of(workflow.spec) if models is not None else None
         if key is None:
             dct = super().to_dict(workflow)
         else:
@@ -51,8 +53,9 @@ class _CachedSpecConverter(BpmnWorkflowConverter):
 
     def from_dict(self, dct):
         pruned, dropped = pruning.restore(dct)
+        models = _MODELS.get()
         key = dct.pop(_VERSION_KEY, None)
-        parsed = _resolve(*key) if key else None
+        parsed = models.get(*key) if models is not None and key else None
         if parsed is None:
             if "spec" not in dct and key:
                 raise NotFound(f"the model version {key[0]} {key[1][:12]} is not loaded in "
@@ -74,14 +77,8 @@ class _CachedSpecConverter(BpmnWorkflowConverter):
 
 
 _VERSION_KEY = "opiflow_model_version"
-_LOADING: ContextVar = ContextVar("opiflow_loading", default=None)  # parsed model for loads()
-
-
-def _resolve(name: str, version: str):
-    parsed = _LOADING.get()
-    if parsed is not None and (parsed.name, parsed.version) == (name, version):
-        return parsed
-    return specs.cached(name, version)
+# the registry of the engine that is saving or loading (see dumps and loads)
+_MODELS: ContextVar[ModelRegistry | None] = ContextVar("opiflow_models", default=None)
 
 
 def _serializer() -> BpmnWorkflowSerializer:
@@ -110,18 +107,25 @@ def new(parsed, script_engine) -> BpmnWorkflow:
     return BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=script_engine)
 
 
-def dumps(wf: BpmnWorkflow) -> str:
-    return SERIALIZER.serialize_json(wf)
+def dumps(wf: BpmnWorkflow, models: ModelRegistry | None = None) -> str:
+    """The workflow as JSON, pruned (engine.pruning); ``models``: the engine's registry:
+    when it holds the workflow's model version, the spec is stored by reference."""
+    token = _MODELS.set(models)
+    try:
+        return SERIALIZER.serialize_json(wf)
+    finally:
+        _MODELS.reset(token)
 
 
-def loads(text: str, script_engine, parsed=None) -> BpmnWorkflow:
-    """The workflow stored in ``text``. ``parsed``: the model version it is pinned to
-    (needed when this process has not parsed that version yet)."""
-    token = _LOADING.set(parsed)
+def loads(text: str, script_engine, models: ModelRegistry | None = None) -> BpmnWorkflow:
+    """A workflow from JSON; with ``models`` (the engine's registry) the parsed specs of
+    the model version are reused when the registry holds it. A state that names its
+    version instead of embedding the spec needs a registry that holds that version."""
+    token = _MODELS.set(models)
     try:
         wf = SERIALIZER.deserialize_json(text)
     finally:
-        _LOADING.reset(token)
+        _MODELS.reset(token)
     wf.script_engine = script_engine  # not serialized: re-attach every time
     return wf
 

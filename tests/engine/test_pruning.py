@@ -93,7 +93,7 @@ def test_a_pruned_state_reads_like_the_whole_one(deployed, clock):
         ("review [child]", {"verdict": "ok x"})]
     reference = in_memory(DATA / "rounds", "rounds", {}, steps, deployed.script_engine,
                           clock())
-    loaded = wfl.loads(stored(deployed, iid), deployed.script_engine)
+    loaded = wfl.loads(stored(deployed, iid), deployed.script_engine, deployed.registry)
     assert len(loaded.tasks) < len(reference.tasks)
     assert wfl.snapshot(loaded) == wfl.snapshot(reference)
     assert wfl.current_data(loaded) == wfl.current_data(reference)
@@ -105,28 +105,37 @@ def test_an_embedded_spec_from_an_earlier_release_still_loads_and_is_pruned_on_s
         deployed):
     """States written before the spec was stored by reference keep loading; the next
     save stores them by reference and pruned."""
-    from engine import specs
+    from engine.models import Instance
 
     iid = deployed.start("rounds", "anna")
     rounds(deployed, iid, 5)
     state = json.loads(stored(deployed, iid))
-    parsed = specs.cached("rounds", state["opiflow_model_version"][1])
-    whole = wfl.SERIALIZER.registry.convert(parsed.spec)
-    state["spec"] = whole  # as an earlier release wrote it
-    state.pop("opiflow_model_version")
-    specs.forget()
-    loaded = wfl.loads(json.dumps(state), deployed.script_engine)
+    parsed = deployed.registry.get("rounds", state["opiflow_model_version"][1])
+    state["spec"] = wfl.SERIALIZER.registry.convert(parsed.spec)  # as earlier releases
+    state["subprocess_specs"] = {}
+    version = state.pop("opiflow_model_version")  # SpiffWorkflow alone reads it too:
+    loaded = wfl.loads(json.dumps(state), deployed.script_engine)  # no registry at all
+    state["opiflow_model_version"] = version
+    with deployed.uow() as uow:
+        uow.session.get(Instance, iid).state = json.dumps(state)
+        uow.commit()
     assert wfl.snapshot(loaded)["tasks"]["round [child]"] == {"COMPLETED": 5, "READY": 1}
+    cold = ColdEngine(deployed)
+    (task,) = cold.tasks(instance_id=iid)
+    cold.complete(task.id, "anna", {"done": False})
+    again = json.loads(stored(deployed, iid))
+    assert "spec" not in again and again["opiflow_pruned"]["round [child]"] == {
+        "COMPLETED": 5}
+    exact(cold, iid)
 
 
 def test_a_state_by_reference_needs_its_model_version(deployed):
-    from engine import specs
     from engine.errors import NotFound
+    from engine.registry import ModelRegistry
 
     iid = deployed.start("rounds", "anna")
-    specs.forget()
     with pytest.raises(NotFound, match="not loaded") as err:
-        wfl.loads(stored(deployed, iid), deployed.script_engine)
+        wfl.loads(stored(deployed, iid), deployed.script_engine, ModelRegistry())
     assert "engine" in err.value.hint
 
 

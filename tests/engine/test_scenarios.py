@@ -25,7 +25,8 @@ def _stored_workflow(engine, instance_id):
     from engine.models import Instance
 
     with engine.uow() as uow:
-        return wfl.loads(uow.session.get(Instance, instance_id).state, engine.script_engine)
+        return wfl.loads(uow.session.get(Instance, instance_id).state, engine.script_engine,
+                         engine.registry)
 
 
 def _same_as_reference(engine, instance_id, model, start, steps, clock):
