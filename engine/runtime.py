@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import access, audit, clock, config, forms, scripting, specs
+from . import access, audit, clock, config, forms, portfolio, scripting, specs
 from . import workflow as wfl
 from .db import UnitOfWork, make_sql_engine
 from .errors import (
@@ -93,7 +93,7 @@ class Engine:
         self._cache_lock = threading.Lock()
         self._actors: dict[str, tuple[float, access.Actor]] = {}
         self.script_engine = scripting.script_engine(
-            SCRIPT_HELPERS if helpers is None else helpers)
+            {**SCRIPT_HELPERS, "funded": portfolio.funded} if helpers is None else helpers)
         clock.install()
 
     # ----------------------------------------------------------------- setup
@@ -303,7 +303,8 @@ class Engine:
 
                 VALIDATORS[validator](copy.deepcopy(task.data), submitted,
                                       now.astimezone(clock.LOCAL_ZONE).date())
-            self._submit(wf, task, submitted, now)
+            with portfolio.scope(s, instance.id):
+                self._submit(wf, task, submitted, now)
             self._save(s, instance, wf, parsed, now, "completed", actor.name, task=ref,
                        data=submitted)
             self._commit(uow)
@@ -351,7 +352,8 @@ class Engine:
                 seen.add(instance.id)
                 parsed, wf = self._load(s, instance)
                 before = wfl.snapshot(wf)
-                self._fire_timers(wf, now)
+                with portfolio.scope(s, instance.id):
+                    self._fire_timers(wf, now)
                 after = wfl.snapshot(wf)
                 fired = after != before
                 if fired:
@@ -441,6 +443,72 @@ class Engine:
         with self.uow() as uow:
             self._instance(uow.session, instance_id)
             return audit.verify_instance(uow.session, instance_id)
+
+    # -------------------------------------------------------------- portfolio
+    def add_funding_source(self, instance_id: str, user: str, source: dict) -> dict:
+        """Add a funding source to a procedure (staff of its authority)."""
+        with self.uow() as uow:
+            s = uow.session
+            instance = self._instance(s, instance_id)
+            access.check_may_manage(self._actor(s, user), instance)
+            added = portfolio.add_source(s, instance, source, user, self.now())
+            self._commit(uow)
+            return added
+
+    def funding(self, instance_id: str, user: str | None = None) -> dict:
+        with self.uow() as uow:
+            s = uow.session
+            instance = self._instance(s, instance_id)
+            if user:
+                access.check_may_read(self._actor(s, user), instance)
+            return portfolio.funding_view(s, instance)
+
+    def add_lesson(self, user: str, lesson: dict, instance_id: str | None = None) -> None:
+        """Record "svært, lært og kært" for the user's authority (and a procedure)."""
+        with self.uow() as uow:
+            s = uow.session
+            actor = self._actor(s, user)
+            if actor.is_auditor:
+                raise Forbidden("revisorer kan kun læse", hint="bed indkøbsteamet om det")
+            if instance_id:
+                access.check_may_manage(actor, self._instance(s, instance_id))
+            portfolio.add_lesson(s, actor.authority_id, actor.name,
+                                 ", ".join(actor.groups), lesson, self.now(), instance_id)
+            self._commit(uow)
+
+    def lessons(self, user: str, words: str = "", phase: str = "",
+                other_authorities: bool = False) -> list[dict]:
+        with self.uow() as uow:
+            s = uow.session
+            actor = self._actor(s, user)
+            return portfolio.search_lessons(s, actor.authority_id, words, phase,
+                                            other_authorities)
+
+    def share_lessons(self, user: str, shared: bool) -> None:
+        with self.uow() as uow:
+            s = uow.session
+            actor = self._actor(s, user)
+            if actor.is_auditor or "Ledelse" not in actor.groups:
+                raise Forbidden("kun ledelsen kan dele myndighedens erfaringer",
+                                hint="bed en i gruppen Ledelse om det")
+            portfolio.set_sharing(s, actor.authority_id, shared)
+            self._commit(uow)
+
+    def portfolio(self, user: str) -> dict:
+        """The figures across every procedure the user may read."""
+        with self.uow() as uow:
+            s = uow.session
+            actor = self._actor(s, user)
+            ids = access.readable_authorities(s, actor)
+            return {"figures": portfolio.figures(s, ids, self.now()),
+                    "funding": portfolio.funding_by_kind(s, ids)}
+
+    def funding_report(self, user: str) -> list[dict]:
+        """Per funding source: what it paid for, when, on which procedure, what is left."""
+        with self.uow() as uow:
+            s = uow.session
+            return portfolio.funding_report(
+                s, access.readable_authorities(s, self._actor(s, user)))
 
     # ----------------------------------------------------------------- inside
     def _instance(self, s, instance_id: str) -> Instance:
@@ -561,7 +629,7 @@ class Engine:
         instance.state = wfl.dumps(wf)
         instance.updated_at = now
         instance.next_timer_at = wfl.next_timer(wf)
-        instance.phase = wfl.phase(current)
+        old_phase, instance.phase = instance.phase, wfl.phase(current)
         if instance.title == _default_title(instance.model, instance.id):
             need = str(current.get("need") or "").strip()
             if need:  # an untitled procedure is named after its need once it is described
@@ -569,6 +637,7 @@ class Engine:
         if wf.is_completed() and instance.status == "running":
             instance.status = "completed"
         self._sync_open_tasks(s, instance, wf, now)
+        portfolio.record(s, instance, current, old_phase, now)
         audit.append(s, instance, kind, actor, now, task=task, data=data,
                      snapshot=snapshot or wfl.snapshot(wf, current))
 
