@@ -422,6 +422,8 @@ class Engine:
                     "instructions": wfl.instructions(task.task_spec) if task else "",
                     "data": access.mask_sealed(copy.deepcopy(task.data) if task else {},
                                                wfl.meta(wf), self.now()),
+                    "subject": access.mask_sealed(wfl.subject(task), wfl.meta(wf),
+                                                  self.now()) if task else {},
                     "instance": access.summary(instance, s.get(
                         Authority, instance.authority_id).name)}
 

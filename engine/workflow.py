@@ -179,6 +179,17 @@ def item(task) -> str | None:
     return None if value is None else str(value)[:200]
 
 
+def subject(task) -> dict:
+    """The data of the item a multi-instance task is about (the application being
+    assessed, the tender being scored), to show beside the form; {} for other tasks."""
+    parent_spec = task.parent.task_spec if task.parent is not None else None
+    ref = getattr(parent_spec, "input_item", None)
+    value = task.data.get(ref.bpmn_id) if ref is not None else None
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items() if not str(k).startswith("_")}
+    return {} if value is None else {ref.bpmn_id: value}
+
+
 def properties(task_spec) -> dict:
     return (getattr(task_spec, "extensions", None) or {}).get("properties", {})
 

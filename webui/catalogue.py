@@ -238,4 +238,14 @@ ENGLISH: dict[str, str] = {
     "Forkert brugernavn eller adgangskode.": "Wrong user name or password.",
     "Du er logget ud.": "You are logged out.",
     "Din session er udløbet. Log ind igen.": "Your session has expired. Please log in again.",
+    # titles and subjects
+    'Ja': 'Yes',
+    'Nej': 'No',
+    'Det handler opgaven om: {name}': 'What the task is about: {name}',
+    'Titel på det nye partnerskab': 'Title of the new partnership',
+    'fx Intelligent patientmonitorering': 'e.g. Intelligent patient monitoring',
+    "Giv partnerskabet en titel, fx 'Intelligent patientmonitorering'.":
+        "Give the partnership a title, e.g. 'Intelligent patient monitoring'.",
+    'Innovationspartnerskab': 'Innovation partnership',
+    'Fællesoffentlig skalering': 'Joint public scaling',
 }

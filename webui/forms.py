@@ -40,6 +40,9 @@ class Field:
     children: list[Field] = field(default_factory=list)
     rows: list[list[Field]] = field(default_factory=list)
     stored: dict | None = None  # a file already attached
+    # shown only when a sibling field has one of these values ("x-when" in the schema):
+    # (the sibling's input id, the values as the input sends them)
+    when: tuple[str, list[str]] | None = None
 
     @property
     def id(self) -> str:
@@ -103,6 +106,11 @@ def _field(schema: dict, name: str, required: bool, value, errors, raw, change) 
               error=errors.get(name))
     if value is None and "default" in schema and raw is None:
         value = schema["default"]
+    condition = _when(schema)
+    if condition:
+        sibling, values = condition
+        sibling_name = name.rsplit(".", 1)[0] + "." + sibling if "." in name else sibling
+        f.when = (Field(sibling_name, "", "").id, [_enum_value(v) for v in values])
     if kind == "fieldset":
         f.children = _fields(schema, name + ".", value if isinstance(value, Mapping) else {},
                              errors, raw, change)
@@ -328,13 +336,30 @@ def parse(schema: dict, form, files=None, store: StoreFile | None = None,
 def _parse_object(schema: dict, prefix: str, form, files, store, prefill, out: Parsed) -> dict:
     data = {}
     required = set(schema.get("required") or ())
-    for key, sub in (schema.get("properties") or {}).items():
+    properties = schema.get("properties") or {}
+    for key, sub in properties.items():
         name = f"{prefix}{key}"
         old = prefill.get(key) if isinstance(prefill, Mapping) else None
         value = _parse_value(sub, name, form, files, store, old, out, key in required)
         if value is not _BLANK:
             data[key] = value
+    for key, sub in properties.items():  # fields of another choice are not sent at all
+        condition = _when(sub)
+        if condition and data.get(condition[0]) not in condition[1]:
+            data.pop(key, None)
+            for error in [e for e in out.errors if e == f"{prefix}{key}"
+                          or e.startswith(f"{prefix}{key}.")]:
+                del out.errors[error]
     return data
+
+
+def _when(schema: dict) -> tuple[str, list] | None:
+    """("kind", ["fixed_anchor"]) for a field that applies only to some choices."""
+    when = schema.get("x-when") if isinstance(schema, dict) else None
+    if not isinstance(when, dict) or len(when) != 1:
+        return None
+    (sibling, values), = when.items()
+    return (sibling, list(values)) if isinstance(values, list) else None
 
 
 class _Blank:

@@ -108,13 +108,38 @@ def moment(value) -> str:
                            locale=_locale())
 
 
+def display(value) -> str:
+    """A value of any kind as one line for reading (dates and amounts in Danish)."""
+    if isinstance(value, bool):
+        return gettext("Ja") if value else gettext("Nej")
+    if isinstance(value, int | float):
+        return number(value)
+    if isinstance(value, str) and as_date(value) is not None and len(value) == 10:
+        return day(value)
+    if isinstance(value, list):
+        return ", ".join(display(v) for v in value) or "–"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {display(v)}" for k, v in value.items()) or "–"
+    return "–" if value is None or value == "" else str(value)
+
+
 def pretty(value) -> str:
     """Data as readable JSON (Danish letters kept)."""
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
 
 
+MODEL_NAMES = {"innovation_partnership": "Innovationspartnerskab",
+               "joint_scaling": "Fællesoffentlig skalering"}
+
+
+def model_name(model: str) -> str:
+    """A process model as people call it: Innovationspartnerskab, not its folder name."""
+    return gettext(MODEL_NAMES[model]) if model in MODEL_NAMES else model
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(_=gettext, language=language, LANGUAGES=LANGUAGES)
+    app.jinja_env.globals.update(_=gettext, language=language, LANGUAGES=LANGUAGES,
+                                 model_name=model_name)
     app.jinja_env.filters.update(number=number, money=money, day=day, moment=moment,
-                                 points=points, pretty=pretty)
+                                 points=points, pretty=pretty, display=display)
