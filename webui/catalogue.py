@@ -248,4 +248,8 @@ ENGLISH: dict[str, str] = {
         "Give the partnership a title, e.g. 'Intelligent patient monitoring'.",
     'Innovationspartnerskab': 'Innovation partnership',
     'Fællesoffentlig skalering': 'Joint public scaling',
+    "Flyttet til ny procesversion": "Moved to a new process version",
+    "Hændelse {seq}": "Event {seq}",
+    "Sat fri": "Unclaimed",
+    "Taget": "Claimed",
 }

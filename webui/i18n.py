@@ -128,6 +128,16 @@ def pretty(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
 
 
+EVENT_KINDS = {"started": "Startet", "completed": "Udført", "claimed": "Taget",
+               "unclaimed": "Sat fri", "cancelled": "Aflyst", "timer_fired": "Tidsfrist udløb",
+               "migrated": "Flyttet til ny procesversion"}
+
+
+def event_kind(kind: str) -> str:
+    """An audit event's kind as a person reads it: Udført, not 'completed'."""
+    return gettext(EVENT_KINDS[kind]) if kind in EVENT_KINDS else kind
+
+
 MODEL_NAMES = {"innovation_partnership": "Innovationspartnerskab",
                "joint_scaling": "Fællesoffentlig skalering"}
 
@@ -140,6 +150,6 @@ def model_name(model: str) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(_=gettext, language=language, LANGUAGES=LANGUAGES,
-                                 model_name=model_name)
+                                 model_name=model_name, event_kind=event_kind)
     app.jinja_env.filters.update(number=number, money=money, day=day, moment=moment,
                                  points=points, pretty=pretty, display=display)
