@@ -26,9 +26,9 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 DOWNLOADS = {  # format: (file suffix, media type)
     "xes": ("xes", "application/xml"),
-    "csv": ("csv", "text/csv; charset=utf-8"),
+    "csv": ("csv", "text/csv"),
     "ocds": ("ocds.json", "application/json"),
-    "report-html": ("html", "text/html; charset=utf-8"),
+    "report-html": ("html", "text/html"),
     "report-pdf": ("pdf", "application/pdf"),
 }
 # the texts of these pages in English (Danish is the default)
