@@ -424,6 +424,8 @@ class Engine:
                                                wfl.meta(wf), self.now()),
                     "subject": access.mask_sealed(wfl.subject(task), wfl.meta(wf),
                                                   self.now()) if task else {},
+                    "basis": wfl.basis(access.mask_sealed(task.data, wfl.meta(wf), self.now()),
+                                       task.task_spec) if task else {},
                     "instance": access.summary(instance, s.get(
                         Authority, instance.authority_id).name)}
 

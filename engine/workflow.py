@@ -190,6 +190,19 @@ def subject(task) -> dict:
     return {} if value is None else {ref.bpmn_id: value}
 
 
+def basis(data: dict, task_spec) -> dict:
+    """What a decision task shows beside its form (the ``shows`` property: data keys or
+    dotted paths, e.g. "tender_documents.purchase,fee_ledger"), read from ``data``."""
+    result = {}
+    for key in (k.strip() for k in properties(task_spec).get("shows", "").split(",")):
+        value = data
+        for part in key.split(".") if key else ():
+            value = value.get(part) if isinstance(value, dict) else None
+        if key and value not in (None, "", [], {}):
+            result[key] = value
+    return result
+
+
 def properties(task_spec) -> dict:
     return (getattr(task_spec, "extensions", None) or {}).get("properties", {})
 

@@ -67,7 +67,7 @@ def _kind(schema: dict) -> str:
             return "rows"
         return "multi" if "enum" in items else "lines"
     if kind == "boolean":
-        return "checkbox"
+        return "yesno" if schema.get("x-explicit") else "checkbox"
     if kind == "integer":
         return "integer"
     if kind == "number":
@@ -129,6 +129,9 @@ def _field(schema: dict, name: str, required: bool, value, errors, raw, change) 
             _enum_value(v) for v in (value or [])]
     elif kind == "checkbox":
         f.value = (raw.get(name) == "on") if raw is not None else bool(value)
+    elif kind == "yesno":  # an explicit choice: nothing is chosen until someone does
+        f.value = raw.get(name, "") if raw is not None else (
+            "" if value is None else "true" if value else "false")
     elif kind == "file":
         stored = _stored_from_raw(raw, name) if raw is not None else value
         f.stored = stored if _is_file(stored) else None
@@ -190,6 +193,41 @@ def _enum_label(schema: dict, index: int, value) -> str:
     if isinstance(names, list) and index < len(names):
         return str(names[index])
     return str(value)
+
+
+def prefilled(schema: dict, data: Mapping, context: Mapping) -> dict:
+    """``data`` with the fields the schema prefills ("x-prefill": a path into the task
+    data such as "evaluation.0.bidder", or "$user.authority") filled in where empty, so
+    a form starts from what the procedure already knows."""
+    result = dict(data)
+    for key, sub in (schema.get("properties") or {}).items():
+        if not isinstance(sub, dict):
+            continue
+        if sub.get("x-prefill") and result.get(key) in (None, ""):
+            found = _path(sub["x-prefill"], data, context)
+            if found is not None:
+                result[key] = found
+        elif sub.get("type") == "object" and "properties" in sub:
+            inner = result.get(key) if isinstance(result.get(key), Mapping) else {}
+            filled = prefilled(sub, inner, {**context, "$data": data})
+            if filled:
+                result[key] = filled
+    return result
+
+
+def _path(path: str, data: Mapping, context: Mapping):
+    parts = str(path).split(".")
+    value: Any = context.get(parts[0]) if parts[0].startswith("$") else \
+        context.get("$data", data).get(parts[0]) if isinstance(
+            context.get("$data", data), Mapping) else None
+    for part in parts[1:]:
+        if isinstance(value, Mapping):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value
 
 
 def input_value(kind: str, value) -> str:
@@ -383,6 +421,8 @@ def _parse_value(schema: dict, name: str, form, files, store, old, out: Parsed,
         return _parse_rows(schema, name, form, files, store, old, out)
     if kind == "checkbox":
         return form.get(name) == "on"
+    if kind == "yesno":
+        return {"true": True, "false": False}.get(form.get(name) or "", _BLANK)
     if kind == "multi":
         chosen = form.getlist(name)
         allowed = {_enum_value(o): o for o in schema["items"]["enum"]}
@@ -390,8 +430,9 @@ def _parse_value(schema: dict, name: str, form, files, store, old, out: Parsed,
     if kind == "file":
         return _parse_file(name, form, files, store, old, out)
     text = (form.get(name) or "").strip()
-    if text == "":
-        return _BLANK
+    if text == "":  # an optional comment left empty is its default, e.g. ""
+        default = schema.get("default")
+        return default if isinstance(default, str) and kind in ("text", "textarea") else _BLANK
     if kind == "select":
         for option in schema["enum"]:
             if _enum_value(option) == text:

@@ -128,6 +128,36 @@ def pretty(value) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
 
 
+# the process data's keys as a procurement officer names them (shown in decision tasks)
+FIELD_LABELS = {
+    "tender_documents": "Udbudsmaterialet", "tender_document_reviews": "Juras gennemgang",
+    "evaluation": "Evalueringen", "fee_ledger": "Honorarer udbetalt",
+    "tender_documents.purchase": "Købsoptionens vilkår",
+    "tender_documents.development": "Udviklingsforløbets vilkår",
+    "minimum_requirements": "Mindstekrav", "evaluation_model": "Evalueringsmodel",
+    "scale_max": "Højeste point", "weights": "Vægte", "quality": "Kvalitet", "price": "Pris",
+    "quality_criteria": "Underkriterier", "price_model": "Prismodel", "kind": "Model",
+    "price_for_max": "Pris for fuld point", "price_for_zero": "Pris for 0 point",
+    "tie_break": "Ved lighed", "max_invited": "Højst opfordrede", "several_partners":
+    "Flere partnere", "negotiation": "Forhandling", "rounds": "Runder",
+    "reduction_between_rounds": "Reduktion mellem runder", "award_on_initial_reserved":
+    "Tildeling på første tilbud forbeholdt", "development": "Udvikling", "phases": "Faser",
+    "fee_per_phase": "Honorar pr. fase", "termination_allowed": "Ophør efter en fase tilladt",
+    "purchase": "Køb", "performance_levels": "Præstationsniveauer", "max_cost": "Maksimal pris",
+    "contract_end": "Kontrakten udløber", "ceiling": "Kontraktloft",
+    "ipr": "Immaterielle rettigheder", "id": "Nr.", "text": "Tekst", "name": "Navn",
+    "weight": "Vægt", "version": "Udkast", "approved": "Godkendt", "comment": "Bemærkning",
+    "bidder": "Tilbudsgiver", "rank": "Placering", "total": "Samlet point",
+    "quality_points": "Kvalitetspoint", "price_points": "Prispoint", "phase": "Fase",
+    "amount": "Beløb",
+}
+
+
+def field_label(key: str) -> str:
+    label = FIELD_LABELS.get(key)
+    return gettext(label) if label else key.rsplit(".", 1)[-1].replace("_", " ")
+
+
 EVENT_KINDS = {"started": "Startet", "completed": "Udført", "claimed": "Taget",
                "unclaimed": "Sat fri", "cancelled": "Aflyst", "timer_fired": "Tidsfrist udløb",
                "migrated": "Flyttet til ny procesversion"}
@@ -150,6 +180,7 @@ def model_name(model: str) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(_=gettext, language=language, LANGUAGES=LANGUAGES,
-                                 model_name=model_name, event_kind=event_kind)
+                                 model_name=model_name, event_kind=event_kind,
+                                 field_label=field_label, basis_label=field_label)
     app.jinja_env.filters.update(number=number, money=money, day=day, moment=moment,
                                  points=points, pretty=pretty, display=display)

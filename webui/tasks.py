@@ -91,7 +91,8 @@ def _may_work_on(task) -> bool:
 @login_required
 def form(task_id: str):
     info = engine().task_form(task_id, current_user.name)
-    fields = forms.build(info["schema"], info["data"])
+    context = {"$user": {"name": current_user.name, "authority": current_user.authority}}
+    fields = forms.build(info["schema"], forms.prefilled(info["schema"], info["data"], context))
     return _render(info, fields, {})
 
 
