@@ -314,14 +314,14 @@ def load(database_url: str | None = None, workflows_dir=None,
             continue
         driver = Driver(engine, clock)
         driver.at(today - timedelta(days=1000))
-        driver.start("indkob", title)
-        _fund(engine, driver.iid)
+        iid = driver.start("indkob", title)
+        _fund(engine, iid)
         try:
             build(driver, today)
         except Exception:
-            engine.cancel(driver.iid, "indkob", "the demo could not be built")
+            engine.cancel(iid, "indkob", "the demo could not be built")
             raise
-        done.append(f"{title}: {engine.show(driver.iid)['phase']}")
-        _lessons(engine, driver.iid, title)
+        done.append(f"{title}: {engine.show(iid)['phase']}")
+        _lessons(engine, iid, title)
     engine.sql.dispose()
     return done

@@ -110,10 +110,12 @@ def _facts(s, instance: Instance, data: dict) -> None:
         return sum((Decimal(str(e.get("amount") or 0)) for e in entries or []
                     if isinstance(e, dict)), Decimal(0))
 
-    documents = data.get("tender_documents") if isinstance(
-        data.get("tender_documents"), dict) else {}
-    purchase = documents.get("purchase") if isinstance(documents.get("purchase"), dict) else {}
-    decision = data.get("purchase") if isinstance(data.get("purchase"), dict) else {}
+    def part(container: dict, key: str) -> dict:
+        value = container.get(key)
+        return value if isinstance(value, dict) else {}
+
+    purchase = part(part(data, "tender_documents"), "purchase")
+    decision = part(data, "purchase")
     call_offs = data.get("call_offs") if isinstance(data.get("call_offs"), list) else []
     values = dict(
         authority_id=instance.authority_id,
