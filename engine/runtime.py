@@ -26,7 +26,19 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import access, audit, clock, config, queries, scripting, steps, store, users, versions
+from . import (
+    access,
+    audit,
+    clock,
+    config,
+    portfolio,
+    queries,
+    scripting,
+    steps,
+    store,
+    users,
+    versions,
+)
 from . import workflow as wfl
 from .db import UnitOfWork, make_sql_engine
 from .errors import Conflict, Forbidden, InvalidData
@@ -52,7 +64,7 @@ class Engine:
         self.sessions = sessionmaker(self.sql, expire_on_commit=False, autoflush=False)
         self.clock = clock_fn or clock.system_clock
         self.script_engine = scripting.script_engine(
-            SCRIPT_HELPERS if helpers is None else helpers)
+            {**SCRIPT_HELPERS, "funded": portfolio.funded} if helpers is None else helpers)
         self.registry = ModelRegistry()  # a new engine starts with an empty registry
         self.store = store.Store(self.registry, self.script_engine)
         self.users = users.Users()
@@ -189,7 +201,8 @@ class Engine:
             now = self.now()
             ref = wfl.ref(wf, task)
             steps.validate(task, submitted, now)
-            steps.submit(wf, task, submitted, now)
+            with portfolio.scope(s, instance.id):
+                steps.submit(wf, task, submitted, now)
             self.store.save(s, instance, wf, now, "completed", actor.name, task=ref,
                             data=submitted)
             store.commit(uow)
@@ -238,7 +251,8 @@ class Engine:
                 seen.add(instance.id)
                 _parsed, wf = self.store.load(s, instance)
                 before = wfl.snapshot(wf)
-                steps.fire_timers(wf, now)
+                with portfolio.scope(s, instance.id):
+                    steps.fire_timers(wf, now)
                 after = wfl.snapshot(wf)
                 fired = after != before
                 if fired:
@@ -293,3 +307,66 @@ class Engine:
         """Whether ``password`` is the user's (False for an unknown user)."""
         with self.uow() as uow:
             return users.password_matches(uow.session, name, password)
+
+    # -------------------------------------------------------------- portfolio
+    def add_funding_source(self, instance_id: str, user: str, source: dict) -> dict:
+        """Add a funding source to a procedure (staff of its authority)."""
+        with self.uow() as uow:
+            s = uow.session
+            instance = store.instance(s, instance_id)
+            access.check_may_manage(self.users.actor(s, user), instance)
+            added = portfolio.add_source(s, instance, source, user, self.now())
+            store.commit(uow)
+            return added
+
+    def funding(self, instance_id: str, user: str | None = None) -> dict:
+        with self.uow() as uow:
+            s = uow.session
+            instance = queries.readable(s, self._who(s, user), instance_id)
+            return portfolio.funding_view(s, instance)
+
+    def add_lesson(self, user: str, lesson: dict, instance_id: str | None = None) -> None:
+        """Record "svært, lært og kært" for the user's authority (and a procedure)."""
+        with self.uow() as uow:
+            s = uow.session
+            actor = self.users.actor(s, user)
+            if actor.is_auditor:
+                raise Forbidden("revisorer kan kun læse", hint="bed indkøbsteamet om det")
+            if instance_id:
+                access.check_may_manage(actor, store.instance(s, instance_id))
+            portfolio.add_lesson(s, actor.authority_id, actor.name,
+                                 ", ".join(actor.groups), lesson, self.now(), instance_id)
+            store.commit(uow)
+
+    def lessons(self, user: str, words: str = "", phase: str = "",
+                other_authorities: bool = False) -> list[dict]:
+        with self.uow() as uow:
+            s = uow.session
+            actor = self.users.actor(s, user)
+            return portfolio.search_lessons(s, actor.authority_id, words, phase,
+                                            other_authorities)
+
+    def share_lessons(self, user: str, shared: bool) -> None:
+        with self.uow() as uow:
+            s = uow.session
+            actor = self.users.actor(s, user)
+            if actor.is_auditor or "Ledelse" not in actor.groups:
+                raise Forbidden("kun ledelsen kan dele myndighedens erfaringer",
+                                hint="bed en i gruppen Ledelse om det")
+            portfolio.set_sharing(s, actor.authority_id, shared)
+            store.commit(uow)
+
+    def portfolio(self, user: str) -> dict:
+        """The figures across every procedure the user may read."""
+        with self.uow() as uow:
+            s = uow.session
+            ids = list(access.reading(self.users.actor(s, user)).authority_ids)
+            return {"figures": portfolio.figures(s, ids, self.now()),
+                    "funding": portfolio.funding_by_kind(s, ids)}
+
+    def funding_report(self, user: str) -> list[dict]:
+        """Per funding source: what it paid for, when, on which procedure, what is left."""
+        with self.uow() as uow:
+            s = uow.session
+            ids = list(access.reading(self.users.actor(s, user)).authority_ids)
+            return portfolio.funding_report(s, ids)
