@@ -27,7 +27,7 @@ import jsonpatch
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 
-from . import access, audit, clock, specs
+from . import access, audit, clock, migration, specs
 from . import workflow as wfl
 from .errors import NotFound, OpiflowError
 from .models import Authority, Event, Instance, ModelVersion
@@ -124,6 +124,7 @@ class _Record:
     authority: str
     parsed: specs.ParsedModel
     events: list[Event]
+    versions: dict = field(default_factory=dict)  # version -> ParsedModel
 
 
 class _Mismatch(Exception):
@@ -139,26 +140,32 @@ def load(engine, instance_id: str, user: str | None = None) -> _Record:
             raise NotFound(f"no instance {instance_id}", hint="see `opiflow instances`")
         if user:
             access.check_may_read(access.actor(s, user), instance)
-        files = s.scalar(select(ModelVersion.files).where(
-            ModelVersion.model == instance.model,
-            ModelVersion.version == instance.model_version))
-        if files is None:
-            raise NotFound(f"the model version {instance.model} {instance.model_version[:12]}"
-                           " is missing", hint="it must never be deleted while instances use it")
         authority = s.scalar(select(Authority.name).where(
             Authority.id == instance.authority_id))
         events = list(s.scalars(select(Event).where(Event.instance_id == instance_id)
                                 .order_by(Event.seq)))
+        # an instance migrated to another version started on the first one it left
+        migrations = [e.data or {} for e in events if e.kind == "migrated"]
+        first = migrations[0].get("from_version") if migrations else instance.model_version
+        versions = {first, *(m.get("to_version") for m in migrations)}
+        files = dict(s.execute(select(ModelVersion.version, ModelVersion.files).where(
+            ModelVersion.model == instance.model, ModelVersion.version.in_(versions))).all())
+        missing = sorted(v for v in versions if v not in files)
+        if missing:
+            raise NotFound(f"the model version {instance.model} {missing[0][:12]} is missing",
+                           hint="it must never be deleted while instances use it")
         s.expunge_all()
-    return _Record(instance, authority, specs.parse(instance.model, files), events)
+    parsed = {v: specs.parse(instance.model, f) for v, f in files.items()}
+    return _Record(instance, authority, parsed[first], events, parsed)
 
 
 class _Replayer:
     """Applies events one by one to a fresh workflow, as the engine's verbs did."""
 
-    def __init__(self, engine, parsed):
+    def __init__(self, engine, parsed, versions: dict | None = None):
         self.engine = engine
         self.parsed = parsed
+        self.versions = versions or {}
         self.wf = None
 
     def apply(self, event: Event) -> None:
@@ -177,6 +184,12 @@ class _Replayer:
             self._complete(event, at)
         elif kind == "timer_fired":
             self.engine._fire_timers(self.wf, at)
+        elif kind == "migrated":
+            new = self.versions.get((event.data or {}).get("to_version"))
+            if new is None:
+                raise _Mismatch("the version the instance was migrated to is missing")
+            migration.apply(self.wf, new)
+            self.parsed = new
         elif kind == "cancelled":
             with clock.frozen_at(at):
                 self.wf.cancel()
@@ -256,7 +269,7 @@ def _run(engine, record: _Record, to_seq: int | None,
     """Apply the events up to ``to_seq``; stop at the first divergence (or, with
     ``stop=False``, only when an event cannot be applied at all). ``faithful``: a
     serialize/deserialize round trip after every event that changes the workflow."""
-    replayer = _Replayer(engine, record.parsed)
+    replayer = _Replayer(engine, record.parsed, record.versions)
     count, first = 0, None
     for event in record.events:
         if to_seq is not None and event.seq > to_seq:

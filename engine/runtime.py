@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import access, audit, clock, config, forms, scripting, specs
+from . import access, audit, clock, config, designer, forms, scripting, specs
 from . import workflow as wfl
 from .db import UnitOfWork, make_sql_engine
 from .errors import (
@@ -135,7 +135,8 @@ class Engine:
                     ModelVersion.model == name, ModelVersion.version == version))
                 if not exists:
                     uow.session.add(ModelVersion(model=name, version=version, files=files,
-                                                 deployed_at=self.now()))
+                                                 deployed_at=self.now(),
+                                                 deployed_by="kommandolinjen"))
                 results.append(Deployed(name, version, not exists))
             uow.commit()
         return results
@@ -203,7 +204,8 @@ class Engine:
             if actor.is_auditor:
                 raise Forbidden("auditors have read-only access and cannot start a procedure",
                                 hint="ask the procurement staff")
-            version = s.scalar(select(ModelVersion).where(ModelVersion.model == model)
+            version = s.scalar(designer.visible(select(ModelVersion), actor)
+                               .where(ModelVersion.model == model)
                                .order_by(ModelVersion.id.desc()).limit(1))
             if version is None:
                 raise NotFound(f"no process model named {model}",
@@ -441,6 +443,90 @@ class Engine:
         with self.uow() as uow:
             self._instance(uow.session, instance_id)
             return audit.verify_instance(uow.session, instance_id)
+
+    # --------------------------------------------------------------- designers
+    def designer_models(self, user: str) -> list[dict]:
+        with self.uow() as uow:
+            s = uow.session
+            actor = self._actor(s, user)
+            designer.check_designer(actor)
+            return designer.models(s, actor)
+
+    def model_files(self, model: str, version: str, user: str) -> dict:
+        """A version's files and where it stands (designers)."""
+        with self.uow() as uow:
+            s = uow.session
+            actor = self._actor(s, user)
+            designer.check_designer(actor)
+            row = designer.version(s, actor, model, version)
+            return {"model": row.model, "version": row.version, "files": row.files,
+                    "deployed_at": row.deployed_at, "deployed_by": row.deployed_by,
+                    "instances": [i.id for i in designer.instances_on(s, actor, row.model,
+                                                                      row.version)]}
+
+    def save_model(self, model: str, files: dict, user: str) -> dict:
+        """Validate a model edited in the browser: a new version, or a draft."""
+        with self.uow() as uow:
+            s = uow.session
+            actor = self._actor(s, user)
+            designer.check_designer(actor)
+            result = designer.save(s, actor, model, files, self.now())
+            self._commit(uow)
+            return result
+
+    def model_draft(self, draft_id: int, user: str) -> dict:
+        with self.uow() as uow:
+            s = uow.session
+            actor = self._actor(s, user)
+            designer.check_designer(actor)
+            row = designer.draft(s, actor, draft_id)
+            return {"id": row.id, "model": row.model, "files": row.files,
+                    "problems": row.problems, "saved_by": row.saved_by,
+                    "saved_at": row.saved_at}
+
+    def compare_versions(self, model: str, old: str, new: str, user: str):
+        with self.uow() as uow:
+            s = uow.session
+            actor = self._actor(s, user)
+            designer.check_designer(actor)
+            return designer.compare(s, actor, model, old, new)
+
+    def export_model(self, model: str, version: str | None, folder: str | Path) -> list:
+        """Write a deployed version (default: the newest) back as files."""
+        with self.uow() as uow:
+            query = select(ModelVersion).where(ModelVersion.model == model)
+            if version:
+                query = query.where(ModelVersion.version.startswith(version))
+            row = uow.session.scalar(query.order_by(ModelVersion.id.desc()).limit(1))
+            if row is None:
+                raise NotFound(f"no version {version or ''} of the model {model}".replace(
+                    "  ", " "), hint="see `opiflow models`")
+            return designer.export(row.files, Path(folder))
+
+    def migrate(self, instance_id: str, to_version: str, user: str, reason: str = "",
+                dry_run: bool = False) -> dict:
+        """Move a running instance to another version of its model (designers)."""
+        with self.uow() as uow:
+            s = uow.session
+            actor = self._actor(s, user)
+            designer.check_designer(actor)
+            result = designer.migrate(self, s, actor, self._instance(s, instance_id),
+                                      to_version, reason, dry_run, self.now())
+            if result.get("migrated"):
+                self._commit(uow)
+            return result
+
+    def migrate_all(self, model: str, from_version: str, to_version: str, user: str,
+                    reason: str = "", dry_run: bool = False) -> list[dict]:
+        """Every running instance of the user's authority on ``from_version``; each in
+        its own unit of work (one refused instance does not stop the others)."""
+        with self.uow() as uow:
+            s = uow.session
+            actor = self._actor(s, user)
+            designer.check_designer(actor)
+            old = designer.version(s, actor, model, from_version)
+            ids = [i.id for i in designer.instances_on(s, actor, model, old.version)]
+        return [self.migrate(iid, to_version, user, reason, dry_run) for iid in ids]
 
     # ----------------------------------------------------------------- inside
     def _instance(self, s, instance_id: str) -> Instance:
