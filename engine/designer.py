@@ -132,8 +132,8 @@ def migrate(engine, s, actor, instance: Instance, to_version: str, reason: str,
     if target.version == instance.model_version:
         raise Conflict("instansen kører allerede på den version",
                        hint="vælg en nyere version")
-    parsed, wf = engine._load(s, instance)
-    new = specs.parse(instance.model, target.files)
+    _parsed, wf = engine.store.load(s, instance)
+    new = engine.registry.parse(instance.model, target.files)
     plan = migration.plan(wf, new)
     result = {"instance": instance.id, "title": instance.title,
               "from": instance.model_version, "to": target.version, **plan.as_dict()}
@@ -145,7 +145,7 @@ def migrate(engine, s, actor, instance: Instance, to_version: str, reason: str,
     migration.apply(wf, new)
     old = instance.model_version
     instance.model_version = target.version
-    engine._save(s, instance, wf, new, now, "migrated", actor.name,
+    engine.store.save(s, instance, wf, now, "migrated", actor.name,
                  data={"from_version": old, "to_version": target.version,
                        "reason": reason.strip()[:2000]})
     return {**result, "migrated": True}

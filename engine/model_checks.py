@@ -9,13 +9,14 @@ refuse the same things.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from lxml import etree
 
 from .specs import FLOW_NODES, NS, Problem
 
 
-def check(trees: dict[str, object], groups: Iterable[str] | None = None) -> list[Problem]:
+def check(trees: dict[str, Any], groups: Iterable[str] | None = None) -> list[Problem]:
     """Problems in the parsed XML trees of one model (path -> root element)."""
     problems: list[Problem] = []
     processes = {p.get("id") for t in _bpmn(trees) for p in t.iterfind(".//bpmn:process", NS)}

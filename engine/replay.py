@@ -27,12 +27,13 @@ import jsonpatch
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 
-from . import access, audit, clock, migration, specs
+from . import access, audit, clock, migration, specs, store
+from . import steps as workflow_steps
 from . import workflow as wfl
 from .errors import NotFound, OpiflowError
-from .models import Authority, Event, Instance, ModelVersion
+from .models import Authority, Event, Instance
 
-CHANGES_WORKFLOW = ("started", "completed", "timer_fired", "cancelled")
+CHANGES_WORKFLOW = ("started", "completed", "timer_fired", "cancelled", "migrated")
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class ReplayReport:
                 f"replayed {self.replayed} of {self.last_seq} event(s)")
         body = (["identical" + (" (and the stored state matches)" if self.state_checked
                                 else "")]
-                if self.identical else self.divergence.lines())
+                if self.divergence is None else self.divergence.lines())
         chain = ("hash chain: verified" if self.chain.ok else
                  f"hash chain: broken at event {self.chain.first_bad_seq}: "
                  f"{self.chain.reason}")
@@ -139,23 +140,19 @@ def load(engine, instance_id: str, user: str | None = None) -> _Record:
         if instance is None:
             raise NotFound(f"no instance {instance_id}", hint="see `opiflow instances`")
         if user:
-            access.check_may_read(access.actor(s, user), instance)
+            access.check_may_read(engine.users.actor(s, user), instance)
         authority = s.scalar(select(Authority.name).where(
             Authority.id == instance.authority_id))
         events = list(s.scalars(select(Event).where(Event.instance_id == instance_id)
                                 .order_by(Event.seq)))
         # an instance migrated to another version started on the first one it left
         migrations = [e.data or {} for e in events if e.kind == "migrated"]
-        first = migrations[0].get("from_version") if migrations else instance.model_version
-        versions = {first, *(m.get("to_version") for m in migrations)}
-        files = dict(s.execute(select(ModelVersion.version, ModelVersion.files).where(
-            ModelVersion.model == instance.model, ModelVersion.version.in_(versions))).all())
-        missing = sorted(v for v in versions if v not in files)
-        if missing:
-            raise NotFound(f"the model version {instance.model} {missing[0][:12]} is missing",
-                           hint="it must never be deleted while instances use it")
+        first = str(migrations[0].get("from_version") if migrations
+                    else instance.model_version)
+        versions = {first, *(str(m.get("to_version")) for m in migrations)}
+        files = {v: store.model_files(s, instance.model, v) for v in versions}
         s.expunge_all()
-    parsed = {v: specs.parse(instance.model, f) for v, f in files.items()}
+    parsed = {v: engine.registry.parse(instance.model, f) for v, f in files.items()}
     return _Record(instance, authority, parsed[first], events, parsed)
 
 
@@ -177,13 +174,13 @@ class _Replayer:
     def _apply(self, event: Event) -> None:
         kind, at = event.kind, clock.aware(event.at)
         if kind == "started":
-            self.wf = self.engine._begin(self.parsed, event.data, at)
+            self.wf = workflow_steps.begin(self.engine.script_engine, self.parsed, event.data, at)
         elif self.wf is None:
             raise _Mismatch(f"the log does not begin with 'started' but with '{kind}'")
         elif kind == "completed":
             self._complete(event, at)
         elif kind == "timer_fired":
-            self.engine._fire_timers(self.wf, at)
+            workflow_steps.fire_timers(self.wf, at)
         elif kind == "migrated":
             new = self.versions.get((event.data or {}).get("to_version"))
             if new is None:
@@ -191,8 +188,7 @@ class _Replayer:
             migration.apply(self.wf, new)
             self.parsed = new
         elif kind == "cancelled":
-            with clock.frozen_at(at):
-                self.wf.cancel()
+            workflow_steps.cancel(self.wf, at)
         elif kind not in ("claimed", "unclaimed"):
             raise _Mismatch(f"unknown event kind '{kind}'")
 
@@ -205,11 +201,12 @@ class _Replayer:
             raise _Mismatch(f"the task '{event.task_title or event.task_spec}' "
                             f"(no. {(event.task_nth or 0) + 1} of its kind) is not open in "
                             f"the replay; open: {', '.join(ready) or 'none'}")
-        self.engine._submit(self.wf, task, event.data or {}, at)
+        workflow_steps.submit(self.wf, task, event.data or {}, at)
 
     def round_trip(self) -> None:
         """Serialize and deserialize, as between two verbs."""
-        self.wf = wfl.loads(wfl.dumps(self.wf), self.engine.script_engine)
+        models = self.engine.registry
+        self.wf = wfl.loads(wfl.dumps(self.wf, models), self.engine.script_engine, models)
 
 
 def compare(recorded: dict | None, replayed: dict, seq: int | None,
@@ -244,7 +241,7 @@ def _compare_stored(record: _Record, wf, engine) -> Divergence | None:
     """The replayed workflow against the stored instance state (tampering with the
     ``instances`` row shows here)."""
     try:
-        stored = wfl.loads(record.instance.state, engine.script_engine)
+        stored = wfl.loads(record.instance.state, engine.script_engine, engine.registry)
     except Exception as err:  # any damage to the stored JSON is a finding, not a crash
         return Divergence(None, f"the stored state cannot be read: {err}")
     reason = "the stored instance state differs from the replay"
@@ -274,7 +271,7 @@ def _run(engine, record: _Record, to_seq: int | None,
     for event in record.events:
         if to_seq is not None and event.seq > to_seq:
             break
-        before = _plain(wfl.current_data(replayer.wf)) if on_step and replayer.wf else {}
+        before: dict = _plain(wfl.current_data(replayer.wf)) if on_step and replayer.wf else {}
         try:
             replayer.apply(event)
         except _Mismatch as err:

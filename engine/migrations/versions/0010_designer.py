@@ -1,14 +1,14 @@
 """designers: who deployed a version and which authority owns it; drafts with problems
 
 Revision ID: 0010
-Revises: 0003
+Revises: 0009
 Create Date: 2026-11-30
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0003"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
