@@ -138,17 +138,17 @@ def evaluation_view(data: dict) -> dict:
 
 def _scores(value) -> dict[str, dict[str, object]]:
     """{bidder: {criterion id: score}} from the score sheets, keyed or listed."""
-    items = value.values() if isinstance(value, dict) else value if isinstance(
-        value, list) else ()
+    pairs = value.items() if isinstance(value, dict) else (
+        (None, item) for item in value) if isinstance(value, list) else ()
     result = {}
-    for item in items:
+    for key, item in pairs:  # keyed by bidder (the evaluation's output) or listed
         if not isinstance(item, dict):
             continue
         raw = item.get("scores")
         if isinstance(raw, list):
             raw = {s.get("criterion"): s.get("score") for s in raw if isinstance(s, dict)}
         if isinstance(raw, dict):
-            result[ov.name_of(item)] = raw
+            result[ov.name_of(item) or str(key or "")] = raw
     return result
 
 
