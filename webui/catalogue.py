@@ -447,4 +447,6 @@ ENGLISH: dict[str, str] = {
     'Bemærkning': 'Comment',
     'Samlet point': 'Total points',
     'Grundlaget for beslutningen': 'The basis of the decision',
+    "Inden for 7 dage": "Within 7 days",
+    "Søg (titel, tilbudsgiver, CVR-nummer, fase)": "Search (title, bidder, CVR number, phase)",
 }
