@@ -449,4 +449,7 @@ ENGLISH: dict[str, str] = {
     'Grundlaget for beslutningen': 'The basis of the decision',
     "Inden for 7 dage": "Within 7 days",
     "Søg (titel, tilbudsgiver, CVR-nummer, fase)": "Search (title, bidder, CVR number, phase)",
+    "Celler og udtryk skrives som Python-udtryk over sagens data (ikke FEEL).":
+        "Cells and expressions are Python expressions over the case's data (not FEEL).",
+    "Beslutningstabel {file}": "Decision table {file}",
 }
