@@ -147,7 +147,7 @@ class OpenTask(Base):
     __table_args__ = (
         Index("ix_open_tasks_lane_authority", "authority_id", "lane"),
         Index("ix_open_tasks_assignee", "assignee"),
-        # the task list's order (Engine.tasks), so a page stops early: migration 0010
+        # the task list's order (Engine.tasks), so a page stops early: migration 0012
         Index("ix_open_tasks_authority_order", "authority_id", text("(due_at IS NULL)"),
               "due_at", "created_at", "id"),
     )

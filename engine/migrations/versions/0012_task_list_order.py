@@ -5,15 +5,15 @@ then oldest, and usually only the first page. With this index the database reads
 tasks in that order and stops at the page's end, instead of sorting every open task of
 the authority (at 100,000 open tasks: ~1 ms instead of ~24 ms for the query in SQLite).
 
-Revision ID: 0010_task_list_order
-Revises: 0009
+Revision ID: 0012_task_list_order
+Revises: 0011
 Create Date: 2026-11-30
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_task_list_order"
-down_revision = "0009"
+revision = "0012_task_list_order"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
