@@ -36,6 +36,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OPIFLOW_SESSION_MINUTES", "480",
             "Minutes of inactivity after which a web session expires."),
     Setting("OPIFLOW_LANGUAGE", "da", "Default language of the web UI: da or en."),
+    Setting("OPIFLOW_SCRIPT_SECONDS", "2",
+            "Time budget of one model script, condition, DMN cell or timer expression "
+            "(seconds); a script that runs longer is stopped and refused."),
+    Setting("OPIFLOW_SCRIPT_MEMORY_MB", "64",
+            "Memory budget of one model script (MB): a value bigger than this is refused "
+            "before it is built, and so is a script that grows the process by more."),
+    Setting("OPIFLOW_MODEL_MAX_FILES", "200",
+            "At most this many files (BPMN, DMN, JSON) in one model folder."),
+    Setting("OPIFLOW_MODEL_MAX_FILE_KB", "2048",
+            "At most this many KB in one model file."),
+    Setting("OPIFLOW_MODEL_MAX_KB", "8192",
+            "At most this many KB in all the files of one model together."),
 )
 
 

@@ -1,0 +1,489 @@
+"""The time and memory budget every model script runs within.
+
+A script, condition, DMN cell or timer expression is compiled with RestrictedPython
+and a second AST pass (:class:`BudgetTransformer`) that makes two things true:
+
+- Python-level work checks the clock: every ``while`` body, every function and lambda
+  call, and every item a ``for`` loop or comprehension takes (through ``_getiter_``)
+  calls :func:`tick`, which refuses once the script has run ``OPIFLOW_SCRIPT_SECONDS``,
+  or once the process has grown by more than ``OPIFLOW_SCRIPT_MEMORY_MB`` while it ran.
+- C-level work cannot run long, because the operations that can build a huge value in
+  one step check the size of their result *before* computing it: ``**``, ``*``,
+  ``<<``, ``+``, ``%`` (:func:`binop`), f-string format specs (:func:`format_value`),
+  ``range``, ``pow``, ``round``, ``bytes``, ``sum`` and the materializing builtins, and
+  the string methods that grow text (:func:`guarded_getattr`).
+
+A thread that runs a runaway script therefore stops within its budget (the check runs
+between bounded steps), holds the GIL only for bounded C-level steps, and another
+thread's request is served meanwhile. Once a budget is exceeded every later check
+refuses too, so a script that catches the refusal cannot keep running.
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import itertools
+import operator
+import re
+import resource
+import threading
+import time
+from typing import Any
+
+from RestrictedPython.Guards import safer_getattr
+from RestrictedPython.transformer import RestrictingNodeTransformer
+
+
+class ScriptRefused(Exception):
+    """A script that RestrictedPython will not compile (an escape attempt or a typo),
+    or that was stopped at run time because it broke a rule of the environment."""
+
+    hint = "a process designer must fix the element's script"
+
+
+class BudgetExceeded(ScriptRefused):
+    """A script that ran too long or would have built too big a value."""
+
+    hint = ("a process designer must make the script do less work; the budget is "
+            "OPIFLOW_SCRIPT_SECONDS / OPIFLOW_SCRIPT_MEMORY_MB")
+
+
+# Integers above this many bits are refused (about 30,000 decimal digits): arithmetic
+# on them is super-linear, and nothing in a procurement needs them.
+MAX_INT_BITS = 100_000
+# Modular pow, ``round`` digits: generous for any real use, small enough to be quick.
+MAX_POW_MOD_BITS = 8_192
+MAX_ROUND_DIGITS = 1_000
+_REF = 8  # bytes per list or tuple slot
+_ITEM = 56  # bytes per small object (an estimate for split results)
+_MEMORY_CHECK_SECONDS = 0.02
+_PAGE = resource.getpagesize()
+
+
+class Limits:
+    """The budget of one script call."""
+
+    __slots__ = ("seconds", "memory")
+
+    def __init__(self, seconds: float, memory_mb: float):
+        self.seconds = seconds
+        self.memory = int(memory_mb * 2**20)
+
+
+class Budget:
+    """The running budget of one script call on this thread."""
+
+    __slots__ = ("limits", "deadline", "next_memory_check", "base_rss", "exceeded")
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        now = time.monotonic()
+        self.deadline = now + limits.seconds
+        self.next_memory_check = now + _MEMORY_CHECK_SECONDS
+        self.base_rss = None
+        self.exceeded: BudgetExceeded | None = None
+
+    def check(self, now: float) -> None:
+        if self.exceeded is not None:
+            raise self.exceeded
+        if now > self.deadline:
+            self.refuse(f"it ran longer than its budget of {self.limits.seconds:g} s")
+        if now > self.next_memory_check:
+            self.next_memory_check = now + _MEMORY_CHECK_SECONDS
+            rss = _rss()
+            if self.base_rss is None:
+                self.base_rss = min(rss, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                                    * 1024)
+            elif rss - self.base_rss > self.limits.memory:
+                self.refuse(f"it used more than its memory budget of {_mb(self.limits.memory)}")
+
+    def refuse(self, reason: str):
+        self.exceeded = BudgetExceeded(reason)
+        raise self.exceeded
+
+
+def _rss() -> int:
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * _PAGE
+    except OSError:  # not Linux: the peak is the best we have
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:,.0f} MB"
+
+
+_LOCAL = threading.local()
+
+
+class running:
+    """``with running(limits):`` -- the budget of the script call on this thread."""
+
+    __slots__ = ("budget", "outer")
+
+    def __init__(self, limits: Limits):
+        self.budget = Budget(limits)
+
+    def __enter__(self) -> Budget:
+        self.outer = getattr(_LOCAL, "budget", None)
+        _LOCAL.budget = self.budget
+        return self.budget
+
+    def __exit__(self, *exc) -> None:
+        _LOCAL.budget = self.outer
+
+
+def _current() -> Budget | None:
+    return getattr(_LOCAL, "budget", None)
+
+
+def tick() -> None:
+    """Called by compiled scripts at every loop iteration and function call."""
+    budget = _LOCAL.budget
+    if budget is not None:
+        budget.check(time.monotonic())
+
+
+def _refuse_size(what: str, size: int) -> None:
+    budget = _current()
+    if budget is None:
+        return
+    if size > budget.limits.memory:
+        budget.refuse(f"{what} of about {_mb(size)}, over the memory budget of "
+                      f"{_mb(budget.limits.memory)}")
+
+
+def _refuse_bits(bits: int) -> None:
+    if bits > MAX_INT_BITS:
+        raise BudgetExceeded(f"it would build a number of about {bits:,} bits "
+                             f"(at most {MAX_INT_BITS:,} are allowed)")
+
+
+def _size(value: Any) -> int:
+    if isinstance(value, str | bytes | bytearray):
+        return len(value)
+    if isinstance(value, list | tuple):
+        return len(value) * _REF
+    return 0
+
+
+_SEQUENCES = (str, bytes, bytearray, list, tuple)
+
+
+def _repeat(seq, count) -> Any:
+    count = operator.index(count)
+    if count > 0:
+        _refuse_size("it would build a value", _size(seq) * count)
+    return seq * count
+
+
+def guarded_iter(ob):
+    """``_getiter_``: every item a for loop or comprehension takes checks the budget."""
+    for item in ob:
+        tick()
+        yield item
+
+
+def _pow(a, b):
+    if type(a) in (int, bool) and type(b) in (int, bool) and b > 0 and abs(a) > 1:
+        _refuse_bits((abs(a).bit_length() - 1) * b)
+    return a ** b
+
+
+def _mul(a, b):
+    if isinstance(a, _SEQUENCES) and not isinstance(b, _SEQUENCES):
+        return _repeat(a, b)
+    if isinstance(b, _SEQUENCES) and not isinstance(a, _SEQUENCES):
+        return _repeat(b, a)
+    if isinstance(a, int) and isinstance(b, int):
+        _refuse_bits(a.bit_length() + b.bit_length())
+    return a * b
+
+
+def _lshift(a, b):
+    if isinstance(a, int) and isinstance(b, int) and a and b > 0:
+        _refuse_bits(a.bit_length() + b)
+    return a << b
+
+
+def _add(a, b):
+    if isinstance(a, _SEQUENCES) and isinstance(b, _SEQUENCES):
+        _refuse_size("it would build a value", _size(a) + _size(b))
+    return a + b
+
+
+_PERCENT_SPEC = re.compile(rb"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?")
+
+
+def _mod(a, b):
+    if isinstance(a, str | bytes):
+        raw = a.encode("utf-8", "replace") if isinstance(a, str) else a
+        args = b if isinstance(b, tuple) else (b,)
+        for width, precision in _PERCENT_SPEC.findall(raw):
+            for number in (width, precision):
+                if number == b"*":
+                    for arg in args:
+                        if isinstance(arg, int):
+                            _refuse_size("a % format would pad text", abs(arg))
+                elif number:
+                    _refuse_size("a % format would pad text", int(number))
+    return a % b
+
+
+_OPERATORS = {
+    "**": _pow, "*": _mul, "<<": _lshift, "+": _add, "%": _mod,
+}
+_AST_OPS = {ast.Pow: "**", ast.Mult: "*", ast.LShift: "<<", ast.Add: "+", ast.Mod: "%"}
+
+
+def binop(op: str, a, b):
+    """``_binop_``: the operators that can build a big value in one C-level step."""
+    return _OPERATORS[op](a, b)
+
+
+def inplace(op: str, a, b):
+    """``_inplacevar_``: ``x += y`` and friends, through the same guards."""
+    if op == "+=":
+        return _add(a, b)
+    if op == "*=":
+        return _mul(a, b)
+    if op == "%=":
+        return _mod(a, b)
+    if op in _SIMPLE_INPLACE:
+        return _SIMPLE_INPLACE[op](a, b)
+    raise ScriptRefused(f"the operator {op} is not allowed in scripts")
+
+
+_SIMPLE_INPLACE = {"-=": operator.sub, "/=": operator.truediv, "//=": operator.floordiv}
+
+
+def _check_format_spec(spec: str) -> None:
+    for number in re.findall(r"\d+", spec):
+        _refuse_size("a format spec would pad text", int(number))
+
+
+def format_value(value, conversion: int, spec: str) -> str:
+    """``_format_``: an f-string field with a format spec (``f"{x:>{width}}"``)."""
+    if conversion == ord("r"):
+        value = repr(value)
+    elif conversion == ord("s"):
+        value = str(value)
+    elif conversion == ord("a"):
+        value = ascii(value)
+    _check_format_spec(spec)
+    return format(value, spec)
+
+
+# ---------------------------------------------------------------- builtins
+def _range(*args):
+    args = tuple(operator.index(a) for a in args)
+    result = range(*args)
+    _refuse_size("a range", len(result) * _REF)
+    return result
+
+
+def _guarded_pow(base, exp, mod=None):
+    if mod is None:
+        return _pow(base, exp)
+    for value in (base, exp, mod):
+        if isinstance(value, int) and value.bit_length() > MAX_POW_MOD_BITS:
+            raise BudgetExceeded(f"pow with a modulus takes numbers of at most "
+                                 f"{MAX_POW_MOD_BITS} bits")
+    return pow(base, exp, mod)
+
+
+def _round(number, ndigits=None):
+    if ndigits is not None and abs(operator.index(ndigits)) > MAX_ROUND_DIGITS:
+        raise BudgetExceeded(f"round takes at most {MAX_ROUND_DIGITS} digits")
+    return round(number) if ndigits is None else round(number, ndigits)
+
+
+def _bytes(*args, **kwargs):
+    if args and not isinstance(args[0], str | bytes | bytearray) and hasattr(
+            type(args[0]), "__index__"):
+        _refuse_size("bytes", operator.index(args[0]))
+    return bytes(*args, **kwargs)
+
+
+_CHUNK = 4096
+
+
+def _sum(iterable, /, start=0):
+    if not isinstance(start, int | float | complex):
+        raise ScriptRefused("sum adds numbers; build lists and text with a loop or join")
+    total = start
+    iterator = iter(iterable)
+    while True:
+        chunk = list(itertools.islice(iterator, _CHUNK))
+        if not chunk:
+            return total
+        for item in chunk:
+            if isinstance(item, int) and item.bit_length() > MAX_INT_BITS:
+                _refuse_bits(item.bit_length())
+        total = sum(chunk, total)
+        if not isinstance(total, int | float | complex):
+            raise ScriptRefused("sum adds numbers; build lists and text with a loop or join")
+        tick()
+
+
+def _materializing(fn):
+    """list(), tuple(), set(), sorted(), ... of a sized value: refuse a huge result."""
+
+    def guarded(*args, **kwargs):
+        if args and isinstance(args[0], str | bytes | range | list | tuple | dict | set
+                               | frozenset):
+            _refuse_size(f"{fn.__name__}()", len(args[0]) * _REF)
+        return fn(*args, **kwargs)
+
+    guarded.__name__ = fn.__name__
+    return guarded
+
+
+GUARDED_BUILTINS = {
+    "range": _range, "pow": _guarded_pow, "round": _round, "bytes": _bytes, "sum": _sum,
+    **{name: _materializing(getattr(builtins, name))
+       for name in ("list", "tuple", "set", "frozenset", "sorted", "dict")},
+}
+
+
+# ---------------------------------------------------------------- string methods
+def _str_growth(name: str, text, args, kwargs) -> int:
+    """The size of what ``text.name(*args)`` would build, or 0 if it cannot grow."""
+    if name in ("center", "ljust", "rjust", "zfill"):
+        width = args[0] if args else kwargs.get("width", 0)
+        return operator.index(width)
+    if name == "expandtabs":
+        tabsize = args[0] if args else kwargs.get("tabsize", 8)
+        return len(text) * max(operator.index(tabsize), 1)
+    if name == "replace" and len(args) >= 2:
+        old, new = args[0], args[1]
+        if len(new) <= len(old):
+            return 0
+        hits = len(text) + 1 if not old else text.count(old)
+        return len(text) + hits * (len(new) - len(old))
+    if name in ("split", "rsplit", "splitlines"):
+        sep = args[0] if args else kwargs.get("sep")
+        parts = text.count(sep) + 1 if sep else len(text) // 2 + 1
+        return parts * _ITEM
+    return 0
+
+
+_GROWING = {"center", "ljust", "rjust", "zfill", "expandtabs", "replace", "split",
+            "rsplit", "splitlines", "join"}
+
+
+def _join(method, sep, items):
+    items = list(guarded_iter(items))
+    size = len(sep) * max(len(items) - 1, 0)
+    for item in items:
+        if isinstance(item, str | bytes | bytearray):
+            size += len(item)
+    _refuse_size("join would build text", size)
+    return method(items)
+
+
+def guarded_getattr(obj, name, default=None):
+    """``_getattr_``: RestrictedPython's ``safer_getattr``, and the text methods that
+    can build a big value in one step check its size first."""
+    value = safer_getattr(obj, name, default)
+    if name not in _GROWING:
+        return value
+    if isinstance(obj, str | bytes | bytearray):
+        if name == "join":
+            return lambda items: _join(value, obj, items)
+
+        def bound(*args, **kwargs):
+            _refuse_size(f"{name} would build a value", _str_growth(name, obj, args, kwargs))
+            return value(*args, **kwargs)
+
+        return bound
+    if isinstance(obj, type) and issubclass(obj, str | bytes | bytearray):
+        def unbound(text, *args, **kwargs):
+            if name == "join":
+                return _join(lambda items: value(text, items), text, args[0])
+            _refuse_size(f"{name} would build a value", _str_growth(name, text, args, kwargs))
+            return value(text, *args, **kwargs)
+
+        return unbound
+    return value
+
+
+# ---------------------------------------------------------------- compile
+def _tick_call(node) -> ast.Expr:
+    return _located(ast.Expr(ast.Call(ast.Name("_tick_", ast.Load()), [], [])), node)
+
+
+def _located(new, old):
+    return ast.fix_missing_locations(ast.copy_location(new, old))
+
+
+class BudgetTransformer(RestrictingNodeTransformer):
+    """RestrictedPython's checks, then: loops and calls tick; big-value operators go
+    through ``_binop_``; f-string format specs through ``_format_``."""
+
+    def visit_While(self, node):
+        node = super().visit_While(node)
+        node.body.insert(0, _tick_call(node))
+        return node
+
+    def visit_FunctionDef(self, node):
+        node = super().visit_FunctionDef(node)
+        node.body.insert(0, _tick_call(node))
+        return node
+
+    def visit_AsyncFunctionDef(self, node):
+        node = super().visit_AsyncFunctionDef(node)
+        if isinstance(node, ast.AsyncFunctionDef):
+            node.body.insert(0, _tick_call(node))
+        return node
+
+    def visit_Lambda(self, node):
+        node = super().visit_Lambda(node)
+        node.body = _located(ast.BoolOp(ast.Or(), [
+            ast.Call(ast.Name("_tick_", ast.Load()), [], []), node.body]), node.body)
+        return node
+
+    def visit_BinOp(self, node):
+        node = super().visit_BinOp(node)
+        op = _AST_OPS.get(type(node.op))
+        if op is None or (op in ("*", "+") and isinstance(node.left, ast.Constant)
+                          and isinstance(node.right, ast.Constant)
+                          and _small(node.left.value) and _small(node.right.value)):
+            return node
+        return _located(ast.Call(ast.Name("_binop_", ast.Load()),
+                                 [ast.Constant(op), node.left, node.right], []), node)
+
+    def visit_FormattedValue(self, node):
+        node = super().visit_FormattedValue(node)
+        if node.format_spec is None:
+            return node
+        return _located(ast.FormattedValue(
+            value=ast.Call(ast.Name("_format_", ast.Load()),
+                           [node.value, ast.Constant(node.conversion), node.format_spec],
+                           []),
+            conversion=-1, format_spec=None), node)
+
+
+def _small(value) -> bool:
+    """Constants the compiler folds safely itself (``2 * 3``, ``"a" + "b"``)."""
+    if isinstance(value, bool | float):
+        return True
+    if isinstance(value, int):
+        return abs(value) < 2**16
+    return isinstance(value, str) and len(value) < 256
+
+
+def script_globals() -> dict[str, Any]:
+    """The names compiled scripts call (none can be named by a script: they start
+    with ``_``)."""
+    return {
+        "_tick_": tick,
+        "_binop_": binop,
+        "_format_": format_value,
+        "_getiter_": guarded_iter,
+        "_getattr_": guarded_getattr,
+        "_inplacevar_": inplace,
+    }
+
+
