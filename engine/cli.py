@@ -110,11 +110,16 @@ def validate(path, as_json):
     from . import specs
 
     root = Path(path or config.get("OPIFLOW_WORKFLOWS"))
-    if not root.exists():
-        _fail(f"{root} does not exist")
+    if not root.is_dir():
+        _fail(f"{root} is not a folder: give a model folder or a folder of models")
     problems = []
     for folder in specs.model_folders(root):
-        problems += [(folder.name, p) for p in specs.check(folder.name, specs.read_files(folder))]
+        try:
+            files = specs.read_files(folder)
+        except ModelError as err:
+            problems += [(folder.name, p) for p in err.problems]
+            continue
+        problems += [(folder.name, p) for p in specs.check(folder.name, files)]
     _out(as_json, [{"model": m, **p.__dict__} for m, p in problems],
          [f"{m}/{p}" for m, p in problems] or ["no problems found"])
     if problems:

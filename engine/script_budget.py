@@ -156,8 +156,8 @@ def _refuse_size(what: str, size: int) -> None:
 
 def _refuse_bits(bits: int) -> None:
     if bits > MAX_INT_BITS:
-        raise BudgetExceeded(f"it would build a number of about {bits:,} bits "
-                             f"(at most {MAX_INT_BITS:,} are allowed)")
+        raise BudgetExceeded(f"it would build a number of about {bits:,} bits, over the "
+                             f"budget of {MAX_INT_BITS:,} bits")
 
 
 def _size(value: Any) -> int:
@@ -288,14 +288,15 @@ def _guarded_pow(base, exp, mod=None):
         return _pow(base, exp)
     for value in (base, exp, mod):
         if isinstance(value, int) and value.bit_length() > MAX_POW_MOD_BITS:
-            raise BudgetExceeded(f"pow with a modulus takes numbers of at most "
-                                 f"{MAX_POW_MOD_BITS} bits")
+            raise BudgetExceeded(f"pow with a modulus of more than {MAX_POW_MOD_BITS} bits "
+                                 "is over the budget")
     return pow(base, exp, mod)
 
 
 def _round(number, ndigits=None):
     if ndigits is not None and abs(operator.index(ndigits)) > MAX_ROUND_DIGITS:
-        raise BudgetExceeded(f"round takes at most {MAX_ROUND_DIGITS} digits")
+        raise BudgetExceeded(f"round to more than {MAX_ROUND_DIGITS} digits is over the "
+                             "budget")
     return round(number) if ndigits is None else round(number, ndigits)
 
 
