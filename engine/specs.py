@@ -107,7 +107,10 @@ def form_name(task_spec) -> str | None:
 
 
 def find_form(forms: dict[str, dict], name: str) -> dict | None:
-    return forms.get(f"forms/{name}") or forms.get(name)
+    for key in (f"forms/{name}", name):
+        if key in forms:
+            return forms[key]
+    return None
 
 
 _PARSED: dict[tuple[str, str], ParsedModel] = {}
@@ -181,7 +184,7 @@ def _parser_for(files: dict[str, str]) -> tuple[SpiffBpmnParser, dict[str, dict]
             try:
                 forms[path] = intake.load_json(text)
             except (ValueError, RecursionError):
-                continue  # reported by check()
+                forms[path] = {}  # check() reports it; parse() never gets this far
     return parser, forms
 
 
