@@ -9,7 +9,7 @@ and a second AST pass (:class:`BudgetTransformer`) that makes two things true:
   or once the process has grown by more than ``OPIFLOW_SCRIPT_MEMORY_MB`` while it ran.
 - C-level work cannot run long, because the operations that can build a huge value in
   one step check the size of their result *before* computing it: ``**``, ``*``,
-  ``<<``, ``+``, ``%`` (:func:`binop`), f-string format specs (:func:`format_value`),
+  ``<<``, ``+``, ``%`` (``_pow_``, ``_mul_``, ...), f-string format specs (:func:`format_value`),
   ``range``, ``pow``, ``round``, ``bytes``, ``sum`` and the materializing builtins, and
   the string methods that grow text (:func:`guarded_getattr`).
 
@@ -30,7 +30,7 @@ import threading
 import time
 from typing import Any
 
-from RestrictedPython.Guards import safer_getattr
+from RestrictedPython.Guards import full_write_guard, safer_getattr
 from RestrictedPython.transformer import RestrictingNodeTransformer
 
 
@@ -71,34 +71,37 @@ class Limits:
 
 
 class Budget:
-    """The running budget of one script call on this thread."""
+    """The running budget of one script call on this thread.
 
-    __slots__ = ("limits", "deadline", "next_memory_check", "base_rss", "exceeded")
+    The hot path (:func:`tick`) compares the clock with ``next_check`` only; the
+    deadline and the memory are looked at when it passes."""
+
+    __slots__ = ("limits", "deadline", "next_check", "base_rss", "exceeded", "mutated")
 
     def __init__(self, limits: Limits):
         self.limits = limits
         now = time.monotonic()
         self.deadline = now + limits.seconds
-        self.next_memory_check = now + _MEMORY_CHECK_SECONDS
+        self.next_check = min(now + _MEMORY_CHECK_SECONDS, self.deadline)
         self.base_rss = None
         self.exceeded: BudgetExceeded | None = None
+        self.mutated = False  # the script called a method that adds to data in place
 
     def check(self, now: float) -> None:
         if self.exceeded is not None:
             raise self.exceeded
         if now > self.deadline:
             self.refuse(f"it ran longer than its budget of {self.limits.seconds:g} s")
-        if now > self.next_memory_check:
-            self.next_memory_check = now + _MEMORY_CHECK_SECONDS
-            rss = _rss()
-            if self.base_rss is None:
-                self.base_rss = min(rss, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-                                    * 1024)
-            elif rss - self.base_rss > self.limits.memory:
-                self.refuse(f"it used more than its memory budget of {_mb(self.limits.memory)}")
+        self.next_check = min(now + _MEMORY_CHECK_SECONDS, self.deadline)
+        rss = _rss()
+        if self.base_rss is None:
+            self.base_rss = min(rss, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+        elif rss - self.base_rss > self.limits.memory:
+            self.refuse(f"it used more than its memory budget of {_mb(self.limits.memory)}")
 
     def refuse(self, reason: str):
         self.exceeded = BudgetExceeded(reason)
+        self.next_check = float("-inf")  # every later check refuses again
         raise self.exceeded
 
 
@@ -117,32 +120,29 @@ def _mb(size: int) -> str:
 _LOCAL = threading.local()
 
 
-class running:
-    """``with running(limits):`` -- the budget of the script call on this thread."""
-
-    __slots__ = ("budget", "outer")
-
-    def __init__(self, limits: Limits):
-        self.budget = Budget(limits)
-
-    def __enter__(self) -> Budget:
-        self.outer = getattr(_LOCAL, "budget", None)
-        _LOCAL.budget = self.budget
-        return self.budget
-
-    def __exit__(self, *exc) -> None:
-        _LOCAL.budget = self.outer
+def run(code, scope: dict, limits: Limits) -> tuple[Any, Budget]:
+    """``eval(code, scope)`` within a new budget on this thread."""
+    budget = Budget(limits)
+    outer = getattr(_LOCAL, "budget", None)
+    _LOCAL.budget = budget
+    try:
+        return eval(code, scope), budget  # noqa: S307 - restricted code
+    finally:
+        _LOCAL.budget = outer
 
 
 def _current() -> Budget | None:
     return getattr(_LOCAL, "budget", None)
 
 
+_monotonic = time.monotonic
+
+
 def tick() -> None:
     """Called by compiled scripts at every loop iteration and function call."""
-    budget = _LOCAL.budget
-    if budget is not None:
-        budget.check(time.monotonic())
+    budget = getattr(_LOCAL, "budget", None)
+    if budget is not None and _monotonic() > budget.next_check:
+        budget.check(_monotonic())
 
 
 def _refuse_size(what: str, size: int) -> None:
@@ -169,6 +169,8 @@ def _size(value: Any) -> int:
 
 
 _SEQUENCES = (str, bytes, bytearray, list, tuple)
+_INTS = (int, int)
+_NUMBERS = frozenset((int, float, bool))
 
 
 def _repeat(seq, count) -> Any:
@@ -180,18 +182,34 @@ def _repeat(seq, count) -> Any:
 
 def guarded_iter(ob):
     """``_getiter_``: every item a for loop or comprehension takes checks the budget."""
+    budget = getattr(_LOCAL, "budget", None)
+    if budget is None:
+        return iter(ob)
+    return _ticking(ob, budget)
+
+
+def _ticking(ob, budget: Budget):
+    monotonic = _monotonic
     for item in ob:
-        tick()
+        if monotonic() > budget.next_check:
+            budget.check(monotonic())
         yield item
 
 
 def _pow(a, b):
-    if type(a) in (int, bool) and type(b) in (int, bool) and b > 0 and abs(a) > 1:
+    if type(a) is int and type(b) is int and b > 0 and abs(a) > 1:
         _refuse_bits((abs(a).bit_length() - 1) * b)
     return a ** b
 
 
 def _mul(a, b):
+    kinds = type(a), type(b)
+    if kinds == _INTS:
+        if a.bit_length() + b.bit_length() > MAX_INT_BITS:
+            _refuse_bits(a.bit_length() + b.bit_length())
+        return a * b
+    if float in kinds:
+        return a * b
     if isinstance(a, _SEQUENCES) and not isinstance(b, _SEQUENCES):
         return _repeat(a, b)
     if isinstance(b, _SEQUENCES) and not isinstance(a, _SEQUENCES):
@@ -208,6 +226,8 @@ def _lshift(a, b):
 
 
 def _add(a, b):
+    if type(a) in _NUMBERS and type(b) in _NUMBERS:
+        return a + b
     if isinstance(a, _SEQUENCES) and isinstance(b, _SEQUENCES):
         _refuse_size("it would build a value", _size(a) + _size(b))
     return a + b
@@ -231,15 +251,10 @@ def _mod(a, b):
     return a % b
 
 
-_OPERATORS = {
-    "**": _pow, "*": _mul, "<<": _lshift, "+": _add, "%": _mod,
-}
-_AST_OPS = {ast.Pow: "**", ast.Mult: "*", ast.LShift: "<<", ast.Add: "+", ast.Mod: "%"}
-
-
-def binop(op: str, a, b):
-    """``_binop_``: the operators that can build a big value in one C-level step."""
-    return _OPERATORS[op](a, b)
+# the operators that can build a big value in one C-level step, and what compiled
+# scripts call instead
+_AST_OPS = {ast.Pow: "_pow_", ast.Mult: "_mul_", ast.LShift: "_lshift_", ast.Add: "_add_",
+            ast.Mod: "_mod_"}
 
 
 def inplace(op: str, a, b):
@@ -328,12 +343,15 @@ def _sum(iterable, /, start=0):
         tick()
 
 
+_SIZED = frozenset((str, bytes, range, list, tuple, dict, set, frozenset))
+_FEW = 4096  # fewer items than this cannot reach any budget: no need to look
+
+
 def _materializing(fn):
     """list(), tuple(), set(), sorted(), ... of a sized value: refuse a huge result."""
 
     def guarded(*args, **kwargs):
-        if args and isinstance(args[0], str | bytes | range | list | tuple | dict | set
-                               | frozenset):
+        if args and type(args[0]) in _SIZED and len(args[0]) > _FEW:
             _refuse_size(f"{fn.__name__}()", len(args[0]) * _REF)
         return fn(*args, **kwargs)
 
@@ -384,10 +402,26 @@ def _join(method, sep, items):
     return method(items)
 
 
+_ADDING = frozenset(("append", "extend", "insert", "update", "setdefault"))
+
+
+def guarded_write(ob):
+    """``_write_``: item and attribute assignment; the data may now hold anything."""
+    budget = getattr(_LOCAL, "budget", None)
+    if budget is not None:
+        budget.mutated = True
+    return full_write_guard(ob)
+
+
 def guarded_getattr(obj, name, default=None):
-    """``_getattr_``: RestrictedPython's ``safer_getattr``, and the text methods that
-    can build a big value in one step check its size first."""
+    """``_getattr_``: RestrictedPython's ``safer_getattr``; the text methods that can
+    build a big value in one step check its size first, and a method that adds to a
+    list or dict in place marks the data as changed."""
     value = safer_getattr(obj, name, default)
+    if name in _ADDING:
+        budget = getattr(_LOCAL, "budget", None)
+        if budget is not None:
+            budget.mutated = True
     if name not in _GROWING:
         return value
     if isinstance(obj, str | bytes | bytearray):
@@ -448,12 +482,12 @@ class BudgetTransformer(RestrictingNodeTransformer):
     def visit_BinOp(self, node):
         node = super().visit_BinOp(node)
         op = _AST_OPS.get(type(node.op))
-        if op is None or (op in ("*", "+") and isinstance(node.left, ast.Constant)
+        if op is None or (op in ("_mul_", "_add_") and isinstance(node.left, ast.Constant)
                           and isinstance(node.right, ast.Constant)
                           and _small(node.left.value) and _small(node.right.value)):
             return node
-        return _located(ast.Call(ast.Name("_binop_", ast.Load()),
-                                 [ast.Constant(op), node.left, node.right], []), node)
+        return _located(ast.Call(ast.Name(op, ast.Load()), [node.left, node.right], []),
+                        node)
 
     def visit_FormattedValue(self, node):
         node = super().visit_FormattedValue(node)
@@ -480,7 +514,8 @@ def script_globals() -> dict[str, Any]:
     with ``_``)."""
     return {
         "_tick_": tick,
-        "_binop_": binop,
+        "_pow_": _pow, "_mul_": _mul, "_lshift_": _lshift, "_add_": _add, "_mod_": _mod,
+        "_write_": guarded_write,
         "_format_": format_value,
         "_getiter_": guarded_iter,
         "_getattr_": guarded_getattr,

@@ -24,7 +24,6 @@ from uuid import UUID
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec
 from RestrictedPython.Eval import default_guarded_getitem
 from RestrictedPython.Guards import (
-    full_write_guard,
     guarded_iter_unpack_sequence,
     guarded_unpack_sequence,
     safe_builtins,
@@ -41,7 +40,7 @@ from .script_budget import (
     BudgetTransformer,
     Limits,
     ScriptRefused,
-    running,
+    run,
     script_globals,
 )
 
@@ -76,7 +75,6 @@ def base_globals(helpers: dict[str, Callable]) -> dict[str, Any]:
         "_getitem_": default_guarded_getitem,
         "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
         "_unpack_sequence_": guarded_unpack_sequence,
-        "_write_": full_write_guard,
         **script_globals(),
         "now": _now,
         "today": _today,
@@ -126,36 +124,46 @@ def check_script(script: str) -> str | None:
     return None
 
 
-_SCALARS = (str, bool, type(None), date, datetime, timedelta, UUID)
+_SCALARS = frozenset((str, bool, type(None), date, datetime, timedelta, UUID))
+
+
+def _scalar_problem(item) -> str | None:
+    """Why a value that is not a list or dict cannot be stored (None: it can)."""
+    kind = type(item)
+    if kind in _SCALARS:
+        return None
+    if kind is int:
+        return "a number too large to store" if item.bit_length() > MAX_STORED_INT_BITS \
+            else None
+    if kind is float:
+        return None if math.isfinite(item) else f"the number {item}, which cannot be stored"
+    return f"a value of type {kind.__name__}, which cannot be stored"
 
 
 def unstorable(value: Any, max_depth: int = MAX_DATA_DEPTH) -> str | None:
     """None if ``value`` can be kept in task data (stored as JSON), else why not."""
+    if type(value) not in (dict, list, tuple):
+        return _scalar_problem(value)
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        kind = type(item)
-        if kind in _SCALARS:
-            continue
-        if kind is int:
-            if item.bit_length() > MAX_STORED_INT_BITS:
-                return "a number too large to store"
-            continue
-        if kind is float:
-            if not math.isfinite(item):
-                return f"the number {item}, which cannot be stored"
-            continue
         if depth > max_depth:
             return f"data nested deeper than {max_depth} levels"
-        if kind is dict:
-            for key, child in item.items():
+        if type(item) is dict:
+            for key in item:
                 if type(key) is not str:
                     return f"a key {key!r} that is not text"
-                stack.append((child, depth + 1))
-        elif kind is list or kind is tuple:
-            stack.extend((child, depth + 1) for child in item)
+            children = item.values()
         else:
-            return f"a value of type {kind.__name__}, which cannot be stored"
+            children = item
+        for child in children:
+            kind = type(child)
+            if kind in _SCALARS:
+                continue
+            if kind is dict or kind is list or kind is tuple:
+                stack.append((child, depth + 1))
+            elif reason := _scalar_problem(child):
+                return reason
     return None
 
 
@@ -171,8 +179,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
 
     def _run(self, code, scope):
         try:
-            with running(self.limits) as budget:
-                result = eval(code, scope)  # noqa: S307 - restricted code
+            result, budget = run(code, scope, self.limits)
         except ScriptRefused:
             raise
         except (RecursionError, MemoryError) as err:
@@ -184,15 +191,17 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
                                 "raise") from None
         if budget.exceeded is not None:  # the script caught the refusal and went on
             raise budget.exceeded
-        return result
+        return result, budget
 
     def evaluate(self, expression, context, external_context=None):
         scope = dict(self.globals)
         scope.update(external_context or {})
         scope.update(context)
-        result = self._run(_compile_eval(expression), scope)
+        result, budget = self._run(_compile_eval(expression), scope)
         if type(result) not in _SCALARS and (reason := unstorable(result)):
             raise ScriptRefused(f"it gave {reason}")
+        if budget.mutated:
+            self._check_stored(context, None)
         return result
 
     def execute(self, script, context, external_context=None):
@@ -204,21 +213,30 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         scope = dict(self.globals)
         scope.update(external_context or {})
         scope.update(context)
-        self._run(_compile_exec(script), scope)
+        _, budget = self._run(_compile_exec(script), scope)
         results = {}
         for key, value in scope.items():
             if key in self.globals or key.startswith("_") or callable(value):
                 continue
             if external_context and key in external_context:
                 continue
-            if reason := unstorable(value):
-                raise ScriptRefused(f"it left {reason} in '{key}'; nothing was saved")
             results[key] = value
+        # values the script did not touch were stored before; look at the others
+        self._check_stored(results, None if budget.mutated else context)
         for key in list(context):
             if key not in scope:
                 del context[key]
         context.update(results)
         return True
+
+    @staticmethod
+    def _check_stored(values: dict, before: dict | None) -> None:
+        """Refuse if a value the script made or changed cannot be stored."""
+        for key, value in values.items():
+            if before is not None and key in before and before[key] is value:
+                continue
+            if type(value) not in _SCALARS and (reason := unstorable(value)):
+                raise ScriptRefused(f"it left {reason} in '{key}'; nothing was saved")
 
     def call_service(self, context, **kwargs):
         raise ScriptRefused("service tasks are not available in opiflow models")

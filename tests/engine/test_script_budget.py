@@ -111,6 +111,8 @@ def test_every_exception_a_script_raises_becomes_a_refusal(script, name):
     ("x = []\nfor i in range(200):\n    x = [x]", "deeper than 64"),
     ("x = 10**5000", "too large"),
     ("kept.append(i for i in [1])", "generator"),
+    ("kept[0] = ValueError('x')", "ValueError"),
+    ("kept.extend([{'a': {2, 3}}])", "set"),
 ])
 def test_values_that_cannot_be_stored_are_refused(script, words):
     env = RestrictedEnvironment({}, BUDGET)
@@ -125,6 +127,8 @@ def test_an_expression_giving_an_unstorable_value_is_refused():
     env = RestrictedEnvironment({}, BUDGET)
     with pytest.raises(ScriptRefused, match="generator"):
         env.evaluate("(i for i in [1])", {})
+    with pytest.raises(ScriptRefused, match="builtin_function"):
+        env.evaluate("kept.append(len) or True", {"kept": []})
 
 
 def test_ordinary_work_fits_the_budget():
