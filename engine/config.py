@@ -48,6 +48,9 @@ SETTINGS: tuple[Setting, ...] = (
             "At most this many KB in one model file."),
     Setting("OPIFLOW_MODEL_MAX_KB", "8192",
             "At most this many KB in all the files of one model together."),
+    Setting("OPIFLOW_MODEL_MAX_ELEMENTS", "10000",
+            "At most this many XML elements in one BPMN or DMN file (parsing time grows "
+            "faster than the element count)."),
 )
 
 

@@ -66,13 +66,29 @@ def stat_sizes(folder: Path, suffixes: tuple[str, ...]) -> dict[str, int]:
             if path.is_file() and path.suffix in suffixes}
 
 
-def parse_xml(text: str):
-    """The XML root, parsed safely. Raises etree.XMLSyntaxError or ValueError."""
+class XMLRefused(ValueError):
+    """Well-formed XML that a model may not hold; ``fix`` says what to do."""
+
+    def __init__(self, message: str, fix: str):
+        super().__init__(message)
+        self.fix = fix
+
+
+def parse_xml(text: str, max_elements: int | None = None):
+    """The XML root, parsed safely. Raises etree.XMLSyntaxError or XMLRefused."""
     parser = etree.XMLParser(**_XML_PARSER_OPTIONS)
     root = etree.fromstring(text.encode("utf-8"), parser)
     if root.getroottree().docinfo.internalDTD is not None or \
             root.getroottree().docinfo.doctype:
-        raise ValueError("a DOCTYPE (entity or DTD declarations) is not allowed in a model")
+        raise XMLRefused("a DOCTYPE (entity or DTD declarations) is not allowed in a model",
+                         "remove the DOCTYPE; a model needs none")
+    if max_elements is None:
+        max_elements = int(config.get("OPIFLOW_MODEL_MAX_ELEMENTS"))
+    count = sum(1 for _ in root.iter())
+    if count > max_elements:
+        raise XMLRefused(f"the file has {count:,} XML elements, more than {max_elements:,}",
+                         "split the model into called processes, or raise "
+                         "OPIFLOW_MODEL_MAX_ELEMENTS")
     return root
 
 
@@ -140,12 +156,11 @@ def dmn_entry_problems(path: str, tree, ns: dict[str, str]):
                 text = (entry.findtext("dmn:text", "", ns) or "").strip()
                 if not text or text == "-":
                     continue
-                expression = dmn_input_expression(
-                    inputs[index] if index < len(inputs) else "", text)
                 try:
-                    reason = scripting.check_expression(expression)
+                    reason = scripting.check_expression(dmn_input_expression(
+                        inputs[index] if index < len(inputs) else "", text))
                 except (RecursionError, MemoryError):
-                    reason = "it is nested too deeply"
+                    reason = "it is nested too deeply to compile"
                 if reason:
                     found.append((entry.get("id") or rule.get("id"),
                                   f"DMN input entry '{_short(text)}' refused: {reason}"))

@@ -102,25 +102,26 @@ def _compile_exec(script: str):
 def _reason(err: BaseException) -> str:
     if isinstance(err, RecursionError):
         return "it recursed too deeply"
-    if isinstance(err, SyntaxError):
-        return str(err)
-    return f"{type(err).__name__}: {err}"
+    return "it ran out of memory"
 
 
 def check_expression(expression: str) -> str | None:
     """None if ``expression`` compiles in the restricted environment, else the reason."""
-    try:
-        _compile_eval(expression)
-    except (ScriptRefused, SyntaxError, RecursionError, MemoryError, ValueError) as err:
-        return _reason(err) if not isinstance(err, ScriptRefused) else str(err)
-    return None
+    return _compile_problem(_compile_eval, expression)
 
 
 def check_script(script: str) -> str | None:
+    return _compile_problem(_compile_exec, script)
+
+
+def _compile_problem(compile_fn, text: str) -> str | None:
     try:
-        _compile_exec(script)
-    except (ScriptRefused, SyntaxError, RecursionError, MemoryError, ValueError) as err:
-        return _reason(err) if not isinstance(err, ScriptRefused) else str(err)
+        compile_fn(text)
+    except (ScriptRefused, SyntaxError, ValueError) as err:
+        reason = " ".join(str(err).split())
+        return reason if len(reason) <= 300 else reason[:300] + "…"
+    except (RecursionError, MemoryError):  # the parser's stack, not the heap
+        return "it is nested too deeply to compile"
     return None
 
 

@@ -211,9 +211,8 @@ def check(name: str, files: dict[str, str]) -> list[Problem]:
             xml_problems.append(Problem(path, None, f"not well-formed XML: {err}",
                                         "fix the XML at that line (or re-save it from the "
                                         "modeler)"))
-        except ValueError as err:
-            xml_problems.append(Problem(path, None, str(err),
-                                        "remove the DOCTYPE; a model needs none"))
+        except intake.XMLRefused as err:
+            xml_problems.append(Problem(path, None, str(err), err.fix))
     if xml_problems:
         return problems + xml_problems
     parsed = _try_parse(name, files)

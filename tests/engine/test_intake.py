@@ -74,6 +74,8 @@ def test_a_form_that_is_not_an_object_schema(tmp_path):
     ("&gt;= __import__('os')", "__import__"),
     ("&gt;= 100000 +", "invalid syntax"),
     ("? &gt; ().__class__", "__class__"),
+    ("-" * 100_000 + "1", "nested too deeply"),
+    ("&gt; " + "(" * 1000 + "1" + ")" * 1000, "too many nested parentheses"),
 ])
 def test_dmn_input_entries_are_checked(tmp_path, entry, words):
     folder = _copy(tmp_path, "purchase_request")
@@ -84,6 +86,17 @@ def test_dmn_input_entries_are_checked(tmp_path, entry, words):
     code, lines = _validate(folder)
     assert code == 1 and len(lines) == 1
     assert lines[0].startswith("purchase_request/category.dmn [UnaryTests_small]: DMN input")
+
+
+@pytest.mark.parametrize("script", ["x = " + "-" * 100_000 + "1", "x = " + "not " * 50_000 + "y"])
+def test_a_script_nested_too_deeply_to_compile_is_a_problem(tmp_path, script):
+    folder = _copy(tmp_path, "failing")
+    bpmn = folder / "failing.bpmn"
+    bpmn.write_text(bpmn.read_text().replace("ratio = 100 / count", script))
+    problem = _one(_problems(folder), "failing.bpmn", "divide")
+    assert "nested too deeply to compile" in problem.message
+    code, lines = _validate(folder)
+    assert code == 1 and len(lines) == 1
 
 
 def test_ordinary_dmn_input_entries_pass():
@@ -119,6 +132,20 @@ def test_a_big_model_is_refused_before_it_is_read(tmp_path):
     assert code == 1
     assert any("timer.bpmn: the file is" in line and "OPIFLOW_MODEL_MAX_FILE_KB" in line
                for line in lines), lines
+
+
+def test_a_file_with_too_many_elements_is_refused_before_the_bpmn_parser(tmp_path,
+                                                                         monkeypatch):
+    folder = _copy(tmp_path, "timer")
+    bpmn = folder / "timer.bpmn"
+    notes = "".join(f'<bpmn:textAnnotation id="n{i}"/>' for i in range(300))
+    bpmn.write_text(bpmn.read_text().replace("</bpmn:process>", notes + "</bpmn:process>"))
+    assert _problems(folder) == []
+    monkeypatch.setenv("OPIFLOW_MODEL_MAX_ELEMENTS", "250")
+    problem = _one(_problems(folder), "timer.bpmn")
+    assert "more than 250" in problem.message and "OPIFLOW_MODEL_MAX_ELEMENTS" in problem.fix
+    code, lines = _validate(folder)
+    assert code == 1 and len(lines) == 1
 
 
 def test_sizes_are_checked_on_the_texts_too(monkeypatch):
