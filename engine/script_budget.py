@@ -240,6 +240,8 @@ def _mod(a, b):
     if isinstance(a, str | bytes):
         raw = a.encode("utf-8", "replace") if isinstance(a, str) else a
         args = b if isinstance(b, tuple) else (b,)
+        for arg in args if isinstance(b, tuple) else (b,):
+            _check_text_of(arg)
         for width, precision in _PERCENT_SPEC.findall(raw):
             for number in (width, precision):
                 if number == b"*":
@@ -278,8 +280,53 @@ def _check_format_spec(spec: str) -> None:
         _refuse_size("a format spec would pad text", int(number))
 
 
+_CONTAINERS = frozenset((list, tuple, dict, set, frozenset))
+
+
+def _check_text_of(value) -> None:
+    """Refuse if the text of ``value`` would be over the budget: a list can hold the same
+    big string a million times (``[s] * 10**6``), and its text holds every copy."""
+    if type(value) not in _CONTAINERS:
+        return
+    budget = _current()
+    if budget is None:
+        return
+    limit, size, stack = budget.limits.memory, 0, [value]
+    while stack:
+        item = stack.pop()
+        size += 2
+        children = item.items() if type(item) is dict else item
+        for child in children:
+            kind = type(child)
+            if kind is str or kind is bytes:
+                size += len(child) + 4
+            elif kind in _CONTAINERS:
+                stack.append(child)
+            else:
+                size += 24
+            if size > limit:
+                _refuse_size("its text would be a value", size)
+
+
+def text_of(fn):
+    """``str``/``repr``/``ascii`` of a container: refuse a text over the budget first."""
+
+    def guarded(*args, **kwargs):
+        if args:
+            _check_text_of(args[0])
+        return fn(*args, **kwargs)
+
+    guarded.__name__ = fn.__name__
+    return guarded
+
+
+_TEXT_CALLS = {"str": "_str_", "repr": "_repr_", "ascii": "_ascii_"}
+
+
 def format_value(value, conversion: int, spec: str) -> str:
-    """``_format_``: an f-string field with a format spec (``f"{x:>{width}}"``)."""
+    """``_format_``: an f-string field (``f"{x:>{width}}"``): the width and the text of
+    a container are checked first."""
+    _check_text_of(value)
     if conversion == ord("r"):
         value = repr(value)
     elif conversion == ord("s"):
@@ -491,13 +538,24 @@ class BudgetTransformer(RestrictingNodeTransformer):
 
     def visit_FormattedValue(self, node):
         node = super().visit_FormattedValue(node)
-        if node.format_spec is None:
-            return node
+        spec = node.format_spec or ast.Constant("")
         return _located(ast.FormattedValue(
             value=ast.Call(ast.Name("_format_", ast.Load()),
-                           [node.value, ast.Constant(node.conversion), node.format_spec],
-                           []),
+                           [node.value, ast.Constant(node.conversion), spec], []),
             conversion=-1, format_spec=None), node)
+
+    def visit_Call(self, node):
+        node = super().visit_Call(node)
+        if not isinstance(node, ast.Call):
+            return node
+        name = node.func.id if isinstance(node.func, ast.Name) else None
+        if name in _TEXT_CALLS:  # str(x) -> _str_(x); ``str`` itself stays the type
+            node.func = _located(ast.Name(_TEXT_CALLS[name], ast.Load()), node.func)
+        if name not in ("isinstance", "issubclass"):  # map(str, items) -> map(_str_, ...)
+            node.args = [_located(ast.Name(_TEXT_CALLS[arg.id], ast.Load()), arg)
+                         if isinstance(arg, ast.Name) and arg.id in _TEXT_CALLS else arg
+                         for arg in node.args]
+        return node
 
 
 def _small(value) -> bool:
@@ -517,6 +575,7 @@ def script_globals() -> dict[str, Any]:
         "_pow_": _pow, "_mul_": _mul, "_lshift_": _lshift, "_add_": _add, "_mod_": _mod,
         "_write_": guarded_write,
         "_format_": format_value,
+        "_str_": text_of(str), "_repr_": text_of(repr), "_ascii_": text_of(ascii),
         "_getiter_": guarded_iter,
         "_getattr_": guarded_getattr,
         "_inplacevar_": inplace,
