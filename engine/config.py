@@ -38,7 +38,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OPIFLOW_LANGUAGE", "da", "Default language of the web UI: da or en."),
     Setting("OPIFLOW_SCRIPT_SECONDS", "2",
             "Time budget of one model script, condition, DMN cell or timer expression "
-            "(seconds); a script that runs longer is stopped and refused."),
+            "(seconds of processor time; four times this on the wall clock); a script "
+            "that runs longer is stopped and refused."),
     Setting("OPIFLOW_SCRIPT_MEMORY_MB", "64",
             "Memory budget of one model script (MB): a value bigger than this is refused "
             "before it is built, and so is a script that grows the process by more."),

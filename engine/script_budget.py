@@ -5,8 +5,9 @@ and a second AST pass (:class:`BudgetTransformer`) that makes two things true:
 
 - Python-level work checks the clock: every ``while`` body, every function and lambda
   call, and every item a ``for`` loop or comprehension takes (through ``_getiter_``)
-  calls :func:`tick`, which refuses once the script has run ``OPIFLOW_SCRIPT_SECONDS``,
-  or once the process has grown by more than ``OPIFLOW_SCRIPT_MEMORY_MB`` while it ran.
+  calls :func:`tick`, which refuses once the script has used ``OPIFLOW_SCRIPT_SECONDS``
+  of processor time (or four times that on the wall clock), or once the process has
+  grown by more than ``OPIFLOW_SCRIPT_MEMORY_MB`` while it ran.
 - C-level work cannot run long, because the operations that can build a huge value in
   one step check the size of their result *before* computing it: ``**``, ``*``,
   ``<<``, ``+``, ``%`` (``_pow_``, ``_mul_``, ...), f-string format specs (:func:`format_value`),
@@ -56,7 +57,8 @@ MAX_POW_MOD_BITS = 8_192
 MAX_ROUND_DIGITS = 1_000
 _REF = 8  # bytes per list or tuple slot
 _ITEM = 56  # bytes per small object (an estimate for split results)
-_MEMORY_CHECK_SECONDS = 0.02
+_CHECK_SECONDS = 0.02  # how often a running script looks at its time and memory
+_WALL_FACTOR = 4
 _PAGE = resource.getpagesize()
 
 
@@ -73,16 +75,20 @@ class Limits:
 class Budget:
     """The running budget of one script call on this thread.
 
-    The hot path (:func:`tick`) compares the clock with ``next_check`` only; the
-    deadline and the memory are looked at when it passes."""
+    The hot path (:func:`tick`) compares the wall clock with ``next_check`` only;
+    every 20 ms the thread's processor time and the process's memory are looked at.
+    Processor time, not wall time, is the budget: a script waiting for the GIL while
+    other threads serve requests is not refused for it (a wall-clock cap of four times
+    the budget still holds)."""
 
-    __slots__ = ("limits", "deadline", "next_check", "base_rss", "exceeded", "mutated")
+    __slots__ = ("limits", "start", "next_check", "cpu_base", "base_rss", "exceeded",
+                 "mutated")
 
     def __init__(self, limits: Limits):
         self.limits = limits
-        now = time.monotonic()
-        self.deadline = now + limits.seconds
-        self.next_check = min(now + _MEMORY_CHECK_SECONDS, self.deadline)
+        self.start = time.monotonic()
+        self.next_check = self.start + _CHECK_SECONDS
+        self.cpu_base = None  # set at the first check: short calls never pay for it
         self.base_rss = None
         self.exceeded: BudgetExceeded | None = None
         self.mutated = False  # the script called a method that adds to data in place
@@ -90,9 +96,13 @@ class Budget:
     def check(self, now: float) -> None:
         if self.exceeded is not None:
             raise self.exceeded
-        if now > self.deadline:
+        cpu = time.thread_time()
+        if self.cpu_base is None:  # count the time before the first check as used
+            self.cpu_base = cpu - (now - self.start)
+        if cpu - self.cpu_base > self.limits.seconds or \
+                now - self.start > _WALL_FACTOR * self.limits.seconds:
             self.refuse(f"it ran longer than its budget of {self.limits.seconds:g} s")
-        self.next_check = min(now + _MEMORY_CHECK_SECONDS, self.deadline)
+        self.next_check = now + _CHECK_SECONDS
         rss = _rss()
         if self.base_rss is None:
             self.base_rss = min(rss, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
