@@ -105,6 +105,7 @@ def deploy(ctx, path, as_json):
 @main.command()
 @click.argument("path", required=False)
 @click.option("--json", "as_json", is_flag=True)
+@refusals
 def validate(path, as_json):
     """Check models without deploying: every problem with file, element and what to do."""
     from . import specs

@@ -55,6 +55,22 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+def number(name: str) -> float:
+    """A declared setting that must be a positive number; a clear refusal if it is not."""
+    from .errors import OpiflowError
+
+    value = get(name)
+    try:
+        result = float(value)
+    except ValueError:
+        result = -1
+    if not result > 0:
+        raise OpiflowError(f"the setting {name}={value!r} is not a positive number",
+                           hint=f"set {name} to a number such as "
+                                f"{next(s.default for s in SETTINGS if s.name == name)}")
+    return result
+
+
 def get(name: str) -> str:
     """The value of a declared setting: the environment, else its default."""
     for setting in SETTINGS:

@@ -32,9 +32,9 @@ class Limits:
 
     @classmethod
     def from_settings(cls) -> Limits:
-        return cls(int(config.get("OPIFLOW_MODEL_MAX_FILES")),
-                   int(config.get("OPIFLOW_MODEL_MAX_FILE_KB")) * 1024,
-                   int(config.get("OPIFLOW_MODEL_MAX_KB")) * 1024)
+        return cls(int(config.number("OPIFLOW_MODEL_MAX_FILES")),
+                   int(config.number("OPIFLOW_MODEL_MAX_FILE_KB") * 1024),
+                   int(config.number("OPIFLOW_MODEL_MAX_KB") * 1024))
 
 
 def size_problems(name: str, sizes: dict[str, int], limits: Limits | None = None):
@@ -83,7 +83,7 @@ def parse_xml(text: str, max_elements: int | None = None):
         raise XMLRefused("a DOCTYPE (entity or DTD declarations) is not allowed in a model",
                          "remove the DOCTYPE; a model needs none")
     if max_elements is None:
-        max_elements = int(config.get("OPIFLOW_MODEL_MAX_ELEMENTS"))
+        max_elements = int(config.number("OPIFLOW_MODEL_MAX_ELEMENTS"))
     count = sum(1 for _ in root.iter())
     if count > max_elements:
         raise XMLRefused(f"the file has {count:,} XML elements, more than {max_elements:,}",

@@ -175,8 +175,8 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
     def __init__(self, helpers: dict[str, Callable] | None = None,
                  limits: Limits | None = None):
         super().__init__(base_globals(helpers or {}))
-        self.limits = limits or Limits(float(config.get("OPIFLOW_SCRIPT_SECONDS")),
-                                       float(config.get("OPIFLOW_SCRIPT_MEMORY_MB")))
+        self.limits = limits or Limits(config.number("OPIFLOW_SCRIPT_SECONDS"),
+                                       config.number("OPIFLOW_SCRIPT_MEMORY_MB"))
 
     def _run(self, code, scope):
         try:

@@ -70,7 +70,13 @@ def read_files(folder: Path) -> dict[str, str]:
 
     Raises ModelError, before reading anything, if the files break the model size
     bounds (``OPIFLOW_MODEL_MAX_*``), and if one is not UTF-8 text."""
-    sizes = intake.stat_sizes(folder, MODEL_SUFFIXES)
+    try:
+        sizes = intake.stat_sizes(folder, MODEL_SUFFIXES)
+    except OSError as err:
+        raise ModelError(f"the model folder {folder} cannot be read: {err.strerror}",
+                         problems=[Problem(folder.name, None, f"cannot be read: {err}",
+                                           "check the folder's permissions")],
+                         hint="check the folder's permissions") from err
     problems = [Problem(path, None, message, fix)
                 for path, message, fix in intake.size_problems(folder.name, sizes)]
     files = {}
@@ -81,6 +87,9 @@ def read_files(folder: Path) -> dict[str, str]:
             except UnicodeDecodeError as err:
                 problems.append(Problem(path, None, f"not UTF-8 text: {err.reason} at byte "
                                         f"{err.start}", "save the file as UTF-8"))
+            except OSError as err:
+                problems.append(Problem(path, None, f"cannot be read: {err.strerror}",
+                                        "check the file's permissions"))
     if problems:
         raise ModelError(f"the model {folder.name} cannot be read: {problems[0]}",
                          problems=problems, hint="fix each problem and try again")

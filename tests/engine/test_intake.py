@@ -189,3 +189,15 @@ def test_deploy_refuses_what_validate_refuses(engine, tmp_path, monkeypatch):
         engine.deploy(folder)
     assert "OPIFLOW_MODEL_MAX_FILES" in caught.value.problems[0].fix
     assert engine.models() == []
+
+
+@pytest.mark.parametrize("setting", ["OPIFLOW_MODEL_MAX_FILES", "OPIFLOW_SCRIPT_SECONDS"])
+def test_a_setting_that_is_not_a_number_is_one_clear_line(database_url, monkeypatch,
+                                                          setting):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv(setting, "lots")
+    for command in ("deploy", "validate") if "MODEL" in setting else ("deploy",):
+        result = CliRunner().invoke(main, [command, str(DATA)], catch_exceptions=False)
+        assert result.exit_code == 1
+        assert result.stderr.startswith(f"error: the setting {setting}='lots' is not a")
+        assert len(result.stderr.strip().splitlines()) == 1
