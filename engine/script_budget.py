@@ -57,6 +57,8 @@ MAX_POW_MOD_BITS = 8_192
 MAX_ROUND_DIGITS = 1_000
 _REF = 8  # bytes per list or tuple slot
 _ITEM = 56  # bytes per small object (an estimate for split results)
+_INT_ITEM = 36  # bytes per new int in a list: the slot and the int
+_HASHED_ITEM = 64  # bytes per entry of a new set or dict
 _CHECK_SECONDS = 0.02  # how often a running script looks at its time and memory
 _WALL_FACTOR = 4
 _PAGE = resource.getpagesize()
@@ -151,8 +153,16 @@ _monotonic = time.monotonic
 def tick() -> None:
     """Called by compiled scripts at every loop iteration and function call."""
     budget = getattr(_LOCAL, "budget", None)
-    if budget is not None and _monotonic() > budget.next_check:
+    if budget is None:
+        _outside()
+    if _monotonic() > budget.next_check:
         budget.check(_monotonic())
+
+
+def _outside():
+    """Script code running after its call ended: a generator's ``finally`` or a
+    ``__del__`` run when the script's leftovers are collected. It has no budget."""
+    raise BudgetExceeded("script code may not run after its call has ended")
 
 
 def _refuse_size(what: str, size: int) -> None:
@@ -194,7 +204,7 @@ def guarded_iter(ob):
     """``_getiter_``: every item a for loop or comprehension takes checks the budget."""
     budget = getattr(_LOCAL, "budget", None)
     if budget is None:
-        return iter(ob)
+        _outside()
     return _ticking(ob, budget)
 
 
@@ -351,7 +361,7 @@ def format_value(value, conversion: int, spec: str) -> str:
 def _range(*args):
     args = tuple(operator.index(a) for a in args)
     result = range(*args)
-    _refuse_size("a range", len(result) * _REF)
+    _refuse_size("a range", len(result) * _INT_ITEM)
     return result
 
 
@@ -404,12 +414,12 @@ _SIZED = frozenset((str, bytes, range, list, tuple, dict, set, frozenset))
 _FEW = 4096  # fewer items than this cannot reach any budget: no need to look
 
 
-def _materializing(fn):
+def _materializing(fn, per_item: int):
     """list(), tuple(), set(), sorted(), ... of a sized value: refuse a huge result."""
 
     def guarded(*args, **kwargs):
         if args and type(args[0]) in _SIZED and len(args[0]) > _FEW:
-            _refuse_size(f"{fn.__name__}()", len(args[0]) * _REF)
+            _refuse_size(f"{fn.__name__}()", len(args[0]) * per_item)
         return fn(*args, **kwargs)
 
     guarded.__name__ = fn.__name__
@@ -418,8 +428,10 @@ def _materializing(fn):
 
 GUARDED_BUILTINS = {
     "range": _range, "pow": _guarded_pow, "round": _round, "bytes": _bytes, "sum": _sum,
-    **{name: _materializing(getattr(builtins, name))
-       for name in ("list", "tuple", "set", "frozenset", "sorted", "dict")},
+    **{name: _materializing(getattr(builtins, name), _REF)
+       for name in ("list", "tuple", "sorted")},
+    **{name: _materializing(getattr(builtins, name), _HASHED_ITEM)
+       for name in ("set", "frozenset", "dict")},
 }
 
 

@@ -80,6 +80,24 @@ def test_runaway_expressions_are_stopped_too(expression):
         env.evaluate(expression, {})
 
 
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_script_code_cannot_run_after_its_call():
+    """A generator's finally runs when the script's leftovers are collected, after the
+    call: it is stopped at once instead of hanging the thread (``__del__`` is refused
+    at compile time)."""
+    import gc
+
+    env = RestrictedEnvironment({}, BUDGET)
+    with pytest.raises(ScriptRefused, match="cannot be stored"):
+        env.execute("def g():\n    try:\n        yield 1\n    finally:\n"
+                    "        while True:\n            pass\nx = g()\nfor first in x:\n"
+                    "    break", {})
+    gc.collect()  # would hang here if the generator's loop ran without a budget
+    assert env.evaluate("1 + 1", {}) == 2
+    with pytest.raises(ScriptRefused, match="__del__"):
+        env.execute("class A:\n    def __del__(self):\n        pass", {})
+
+
 def test_a_refusal_caught_by_the_script_is_still_a_refusal():
     env = RestrictedEnvironment({}, BUDGET)
     with pytest.raises(BudgetExceeded):
