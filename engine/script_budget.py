@@ -117,6 +117,20 @@ class Budget:
         raise self.exceeded
 
 
+def cap_process_memory(megabytes: float) -> None:
+    """Limit the process's address space (RLIMIT_AS), the backstop behind the budget:
+    an allocation over it fails with MemoryError instead of exhausting the host. Only
+    ever lowers the limit; 0 leaves it alone."""
+    if megabytes <= 0:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    wanted = int(megabytes * 2**20)
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    if soft == resource.RLIM_INFINITY or wanted < soft:
+        resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+
+
 def _rss() -> int:
     try:
         with open("/proc/self/statm", "rb") as statm:

@@ -40,6 +40,7 @@ from .script_budget import (
     BudgetTransformer,
     Limits,
     ScriptRefused,
+    cap_process_memory,
     run,
     script_globals,
 )
@@ -177,6 +178,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         super().__init__(base_globals(helpers or {}))
         self.limits = limits or Limits(config.number("OPIFLOW_SCRIPT_SECONDS"),
                                        config.number("OPIFLOW_SCRIPT_MEMORY_MB"))
+        cap_process_memory(config.number("OPIFLOW_MEMORY_LIMIT_MB", zero=True))
 
     def _run(self, code, scope):
         try:

@@ -328,3 +328,25 @@ def test_raise_system_exit_in_a_script_fails_opiflow_start_with_one_line(databas
     assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
     assert "SystemExit" in lines[0] and "Divider" in lines[0]
     assert "Traceback" not in result.output
+
+
+def test_the_process_memory_limit_is_a_backstop(tmp_path):
+    """OPIFLOW_MEMORY_LIMIT_MB caps the process (in a child process: never this one)."""
+    import os
+    import subprocess
+    import sys
+
+    program = (
+        "import resource\n"
+        "from engine.scripting import RestrictedEnvironment, ScriptRefused\n"
+        "env = RestrictedEnvironment({})\n"
+        "print(resource.getrlimit(resource.RLIMIT_AS)[0] // 2**20)\n"
+        "try:\n"
+        "    block = bytearray(3 * 2**30)\n"
+        "    print('allocated')\n"
+        "except MemoryError:\n"
+        "    print('refused')\n")
+    env = {**os.environ, "OPIFLOW_MEMORY_LIMIT_MB": "2048"}
+    result = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True,
+                            text=True, timeout=HANG, cwd=str(DATA.parent.parent))
+    assert result.stdout.split() == ["2048", "refused"], result.stdout + result.stderr
