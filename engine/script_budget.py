@@ -190,8 +190,12 @@ def _refuse_size(what: str, size: int) -> None:
 
 def _refuse_bits(bits: int) -> None:
     if bits > MAX_INT_BITS:
-        raise BudgetExceeded(f"it would build a number of about {bits:,} bits, over the "
-                             f"budget of {MAX_INT_BITS:,} bits")
+        reason = (f"it would build a number of about {bits:,} bits, over the budget of "
+                  f"{MAX_INT_BITS:,} bits")
+        budget = _current()
+        if budget is None:
+            raise BudgetExceeded(reason)
+        budget.refuse(reason)
 
 
 def _size(value: Any) -> int:
@@ -325,21 +329,37 @@ def _check_text_of(value) -> None:
     budget = _current()
     if budget is None:
         return
-    limit, size, stack = budget.limits.memory, 0, [value]
-    while stack:
-        item = stack.pop()
-        size += 2
-        children = item.items() if type(item) is dict else item
-        for child in children:
-            kind = type(child)
-            if kind is str or kind is bytes:
-                size += len(child) + 4
-            elif kind in _CONTAINERS:
-                stack.append(child)
-            else:
-                size += 24
-            if size > limit:
-                _refuse_size("its text would be a value", size)
+    size = _text_size(value, budget.limits.memory, {}, set())
+    if size > budget.limits.memory:
+        _refuse_size("its text would be a value", size)
+
+
+def _text_size(value, limit: int, sizes: dict, open_: set) -> int:
+    """About how long the text of a container is; stops counting above ``limit``. A
+    container met again counts what it counted the first time (its text repeats); one
+    inside itself counts as ``[...]``."""
+    key = id(value)
+    if key in sizes:
+        return sizes[key]
+    if key in open_:
+        return 5
+    open_.add(key)
+    size = 2
+    children = itertools.chain(value.keys(), value.values()) if type(value) is dict \
+        else value
+    for child in children:
+        kind = type(child)
+        if kind is str or kind is bytes:
+            size += len(child) + 4
+        elif kind in _CONTAINERS:
+            size += _text_size(child, limit, sizes, open_) + 2
+        else:
+            size += 24
+        if size > limit:
+            break
+    open_.discard(key)
+    sizes[key] = size
+    return size
 
 
 def text_of(fn):

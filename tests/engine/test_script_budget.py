@@ -56,6 +56,7 @@ RUNAWAYS = [
     "s = 'a' * 1000\nx = '%s' % ([s] * 8 * 10**6,)",
     "s = 'a' * 1000\nx = repr({'k': [[s] * 10**4] * 10**3})",
     "s = 'a' * 1000\nx = list(map(str, [[s] * 8 * 10**6]))",
+    "s = ['a' * 1000] * 1000\nfor i in range(3):\n    s = [s] * 1000\nx = str(s)",
 ]
 
 
@@ -165,13 +166,15 @@ def test_ordinary_work_fits_the_budget():
         "big = 2 ** 64 * 3\nsquares = list(range(1000))\ncount = 0\n"
         "while count < 10000:\n    count += 1\n"
         "line = '%-10s|%8.2f' % ('a', 1.5)\nkinds = [isinstance(p, str) for p in prices]\n"
-        "texts = list(map(str, [1, 2]))\nshown = f'{prices!r} {weights}'\n", data)
+        "texts = list(map(str, [1, 2]))\nshown = f'{prices!r} {weights}'\n"
+        "loop = [1]\nloop.append(loop)\nlooped = str(loop)\nloop = None\n", data)
     assert data["total"] == 523000.5 and data["lowest"] == 98000
     assert data["points"]["2"] == 10.0 and data["label"] == "  523,000.50 kr."
     assert data["count"] == 10000 and data["big"] == 3 * 2**64
     assert data["line"] == "a         |    1.50"
     assert data["kinds"] == [False] * 3 and data["texts"] == ["1", "2"]
     assert data["shown"] == "[300000, 125000.5, 98000] {'price': 40, 'quality': 60}"
+    assert data["looped"] == "[1, [...]]"
 
 
 # ---------------------------------------------------------------- through the engine
