@@ -281,8 +281,13 @@ def test_tick_stops_a_runaway_script_after_a_timer(anna, tmp_path, clock):
     assert anna.show(iid, "anna")["status"] == "running"
 
 
-def test_another_request_is_served_while_a_runaway_script_runs(anna, tmp_path):
-    anna.deploy(_script_first(tmp_path, "while True: pass"))
+@pytest.mark.parametrize("script", [
+    "while True: pass",
+    "x = [[str(i * j) for i in range(10**4)] for j in range(10**4)]",
+    "def f(n):\n    return f(n - 1) + f(n - 1) if n else 1\nx = f(60)",
+])
+def test_another_request_is_served_while_a_runaway_script_runs(anna, tmp_path, script):
+    anna.deploy(_script_first(tmp_path, script))
     anna.deploy(DATA / "purchase_request")
     results: dict[str, object] = {}
 
