@@ -484,6 +484,9 @@ def _str_growth(name: str, text, args, kwargs) -> int:
             return 0
         hits = len(text) + 1 if not old else text.count(old)
         return len(text) + hits * (len(new) - len(old))
+    if name == "translate" and args and isinstance(args[0], dict):
+        longest = max((len(v) for v in args[0].values() if isinstance(v, str)), default=1)
+        return len(text) * longest
     if name in ("split", "rsplit", "splitlines"):
         sep = args[0] if args else kwargs.get("sep")
         parts = text.count(sep) + 1 if sep else len(text) // 2 + 1
@@ -492,7 +495,13 @@ def _str_growth(name: str, text, args, kwargs) -> int:
 
 
 _GROWING = {"center", "ljust", "rjust", "zfill", "expandtabs", "replace", "split",
-            "rsplit", "splitlines", "join"}
+            "rsplit", "splitlines", "join", "translate", "to_bytes"}
+
+
+def _to_bytes(method, args, kwargs):
+    length = args[0] if args else kwargs.get("length", 1)
+    _refuse_size("to_bytes would build a value", operator.index(length))
+    return method(*args, **kwargs)
 
 
 def _join(method, sep, items):
@@ -526,6 +535,13 @@ def guarded_getattr(obj, name, default=None):
         if budget is not None:
             budget.mutated = True
     if name not in _GROWING:
+        return value
+    if name == "to_bytes":
+        if isinstance(obj, int):
+            return lambda *args, **kwargs: _to_bytes(value, args, kwargs)
+        if obj is int:
+            return lambda number, *args, **kwargs: _to_bytes(
+                lambda *a, **k: value(number, *a, **k), args, kwargs)
         return value
     if isinstance(obj, str | bytes | bytearray):
         if name == "join":

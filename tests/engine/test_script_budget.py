@@ -57,6 +57,9 @@ RUNAWAYS = [
     "s = 'a' * 1000\nx = repr({'k': [[s] * 10**4] * 10**3})",
     "s = 'a' * 1000\nx = list(map(str, [[s] * 8 * 10**6]))",
     "s = ['a' * 1000] * 1000\nfor i in range(3):\n    s = [s] * 1000\nx = str(s)",
+    "x = ('a' * 10**7).translate({97: 'b' * 10**7})",
+    "x = (1).to_bytes(10**10, 'big')",
+    "x = int.to_bytes(1, 10**10, 'big')",
 ]
 
 
@@ -167,7 +170,8 @@ def test_ordinary_work_fits_the_budget():
         "while count < 10000:\n    count += 1\n"
         "line = '%-10s|%8.2f' % ('a', 1.5)\nkinds = [isinstance(p, str) for p in prices]\n"
         "texts = list(map(str, [1, 2]))\nshown = f'{prices!r} {weights}'\n"
-        "loop = [1]\nloop.append(loop)\nlooped = str(loop)\nloop = None\n", data)
+        "loop = [1]\nloop.append(loop)\nlooped = str(loop)\nloop = None\n"
+        "word = 'abc'.translate({97: 'AA'})\nsize = len((255).to_bytes(2, 'big'))\n", data)
     assert data["total"] == 523000.5 and data["lowest"] == 98000
     assert data["points"]["2"] == 10.0 and data["label"] == "  523,000.50 kr."
     assert data["count"] == 10000 and data["big"] == 3 * 2**64
@@ -175,6 +179,7 @@ def test_ordinary_work_fits_the_budget():
     assert data["kinds"] == [False] * 3 and data["texts"] == ["1", "2"]
     assert data["shown"] == "[300000, 125000.5, 98000] {'price': 40, 'quality': 60}"
     assert data["looped"] == "[1, [...]]"
+    assert data["word"] == "AAbc" and data["size"] == 2
 
 
 # ---------------------------------------------------------------- through the engine
