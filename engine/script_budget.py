@@ -375,6 +375,9 @@ def text_of(fn):
 
 
 _TEXT_CALLS = {"str": "_str_", "repr": "_repr_", "ascii": "_ascii_"}
+# calls by these names are compiled to calls of their guarded versions
+_CALLS = {**_TEXT_CALLS, **{name: f"_{name}_" for name in
+                            ("range", "bytes", "list", "tuple", "set", "frozenset", "dict")}}
 
 
 def format_value(value, conversion: int, spec: str) -> str:
@@ -392,10 +395,15 @@ def format_value(value, conversion: int, spec: str) -> str:
 
 
 # ---------------------------------------------------------------- builtins
+MAX_RANGE_ITEMS = 10_000_000  # what C code (sum, max, ...) consumes in well under 1 s
+
+
 def _range(*args):
     args = tuple(operator.index(a) for a in args)
     result = range(*args)
-    _refuse_size("a range", len(result) * _INT_ITEM)
+    if len(result) > MAX_RANGE_ITEMS:
+        raise BudgetExceeded(f"a range of {len(result):,} items is over the budget of "
+                             f"{MAX_RANGE_ITEMS:,}")
     return result
 
 
@@ -453,18 +461,37 @@ def _materializing(fn, per_item: int):
 
     def guarded(*args, **kwargs):
         if args and type(args[0]) in _SIZED and len(args[0]) > _FEW:
-            _refuse_size(f"{fn.__name__}()", len(args[0]) * per_item)
+            each = max(per_item, _INT_ITEM) if type(args[0]) is range else per_item
+            _refuse_size(f"{fn.__name__}()", len(args[0]) * each)
         return fn(*args, **kwargs)
 
     guarded.__name__ = fn.__name__
     return guarded
 
 
-GUARDED_BUILTINS = {
-    "range": _range, "pow": _guarded_pow, "round": _round, "bytes": _bytes, "sum": _sum,
-    **{name: _materializing(getattr(builtins, name), _REF)
-       for name in ("list", "tuple", "sorted")},
-    **{name: _materializing(getattr(builtins, name), _HASHED_ITEM)
+MAX_SORT_ITEMS = 1_000_000  # sorting is n log n in one C-level step
+
+
+def _sorted(iterable, /, *, key=None, reverse=False):
+    items = list(guarded_iter(iterable)) if type(iterable) not in _SIZED else iterable
+    _check_sort(items)
+    return sorted(items, key=key, reverse=reverse)
+
+
+def _check_sort(items) -> None:
+    if len(items) > MAX_SORT_ITEMS:
+        raise BudgetExceeded(f"sorting {len(items):,} items is over the budget of "
+                             f"{MAX_SORT_ITEMS:,}")
+
+
+# Functions replace the builtins outright; the types stay types (``isinstance(x, list)``
+# works) and calls of them by name are compiled to their guarded versions instead.
+GUARDED_BUILTINS = {"pow": _guarded_pow, "round": _round, "sum": _sum, "sorted": _sorted}
+_GUARDED_CALLS = {
+    "_range_": _range, "_bytes_": _bytes,
+    **{f"_{name}_": _materializing(getattr(builtins, name), _REF)
+       for name in ("list", "tuple")},
+    **{f"_{name}_": _materializing(getattr(builtins, name), _HASHED_ITEM)
        for name in ("set", "frozenset", "dict")},
 }
 
@@ -495,7 +522,7 @@ def _str_growth(name: str, text, args, kwargs) -> int:
 
 
 _GROWING = {"center", "ljust", "rjust", "zfill", "expandtabs", "replace", "split",
-            "rsplit", "splitlines", "join", "translate", "to_bytes"}
+            "rsplit", "splitlines", "join", "translate", "to_bytes", "sort"}
 
 
 def _to_bytes(method, args, kwargs):
@@ -535,6 +562,9 @@ def guarded_getattr(obj, name, default=None):
         if budget is not None:
             budget.mutated = True
     if name not in _GROWING:
+        return value
+    if name == "sort" and isinstance(obj, list):
+        _check_sort(obj)
         return value
     if name == "to_bytes":
         if isinstance(obj, int):
@@ -621,11 +651,11 @@ class BudgetTransformer(RestrictingNodeTransformer):
         if not isinstance(node, ast.Call):
             return node
         name = node.func.id if isinstance(node.func, ast.Name) else None
-        if name in _TEXT_CALLS:  # str(x) -> _str_(x); ``str`` itself stays the type
-            node.func = _located(ast.Name(_TEXT_CALLS[name], ast.Load()), node.func)
+        if name in _CALLS:  # str(x) -> _str_(x); ``str`` itself stays the type
+            node.func = _located(ast.Name(_CALLS[name], ast.Load()), node.func)
         if name not in ("isinstance", "issubclass"):  # map(str, items) -> map(_str_, ...)
-            node.args = [_located(ast.Name(_TEXT_CALLS[arg.id], ast.Load()), arg)
-                         if isinstance(arg, ast.Name) and arg.id in _TEXT_CALLS else arg
+            node.args = [_located(ast.Name(_CALLS[arg.id], ast.Load()), arg)
+                         if isinstance(arg, ast.Name) and arg.id in _CALLS else arg
                          for arg in node.args]
         return node
 
@@ -648,6 +678,7 @@ def script_globals() -> dict[str, Any]:
         "_write_": guarded_write,
         "_format_": format_value,
         "_str_": text_of(str), "_repr_": text_of(repr), "_ascii_": text_of(ascii),
+        **_GUARDED_CALLS,
         "_getiter_": guarded_iter,
         "_getattr_": guarded_getattr,
         "_inplacevar_": inplace,

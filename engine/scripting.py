@@ -55,6 +55,8 @@ _EXTRA_BUILTINS = {
 }
 # Data deeper than this cannot be stored (the JSON of a task's data stays readable).
 MAX_DATA_DEPTH = 64
+# ... and hold at most this many values (a list can hold one big list a million times)
+MAX_DATA_VALUES = 1_000_000
 # ints with more decimal digits than Python converts to text cannot be stored as JSON
 MAX_STORED_INT_BITS = 14_000
 
@@ -146,11 +148,14 @@ def unstorable(value: Any, max_depth: int = MAX_DATA_DEPTH) -> str | None:
     """None if ``value`` can be kept in task data (stored as JSON), else why not."""
     if type(value) not in (dict, list, tuple):
         return _scalar_problem(value)
-    stack = [(value, 1)]
+    stack, count = [(value, 1)], 0
     while stack:
         item, depth = stack.pop()
         if depth > max_depth:
             return f"data nested deeper than {max_depth} levels"
+        count += len(item)
+        if count > MAX_DATA_VALUES:
+            return f"more than {MAX_DATA_VALUES:,} values, too many to store"
         if type(item) is dict:
             for key in item:
                 if type(key) is not str:

@@ -60,6 +60,9 @@ RUNAWAYS = [
     "x = ('a' * 10**7).translate({97: 'b' * 10**7})",
     "x = (1).to_bytes(10**10, 'big')",
     "x = int.to_bytes(1, 10**10, 'big')",
+    "x = sorted(list(range(10**6)) * 4)",
+    "x = list(range(10**6)) * 2\nx.sort()",
+    "x = set(range(5 * 10**6))",
 ]
 
 
@@ -137,6 +140,7 @@ def test_every_exception_a_script_raises_becomes_a_refusal(script, name):
     ("x = {1: 'a'}", "not text"),
     ("x = []\nfor i in range(200):\n    x = [x]", "deeper than 64"),
     ("x = 10**5000", "too large"),
+    ("x = [[0] * 10**6] * 10**6", "too many to store"),
     ("kept.append(i for i in [1])", "generator"),
     ("kept[0] = ValueError('x')", "ValueError"),
     ("kept.extend([{'a': {2, 3}}])", "set"),
@@ -171,7 +175,9 @@ def test_ordinary_work_fits_the_budget():
         "line = '%-10s|%8.2f' % ('a', 1.5)\nkinds = [isinstance(p, str) for p in prices]\n"
         "texts = list(map(str, [1, 2]))\nshown = f'{prices!r} {weights}'\n"
         "loop = [1]\nloop.append(loop)\nlooped = str(loop)\nloop = None\n"
-        "word = 'abc'.translate({97: 'AA'})\nsize = len((255).to_bytes(2, 'big'))\n", data)
+        "word = 'abc'.translate({97: 'AA'})\nsize = len((255).to_bytes(2, 'big'))\n"
+        "types = [isinstance(prices, list), isinstance(weights, dict), isinstance(b'', bytes)]\n"
+        "keys = sorted(dict.fromkeys(['b', 'a', 'b']))\nsummed = sum(range(10**6))\n", data)
     assert data["total"] == 523000.5 and data["lowest"] == 98000
     assert data["points"]["2"] == 10.0 and data["label"] == "  523,000.50 kr."
     assert data["count"] == 10000 and data["big"] == 3 * 2**64
@@ -180,6 +186,8 @@ def test_ordinary_work_fits_the_budget():
     assert data["shown"] == "[300000, 125000.5, 98000] {'price': 40, 'quality': 60}"
     assert data["looped"] == "[1, [...]]"
     assert data["word"] == "AAbc" and data["size"] == 2
+    assert data["types"] == [True, True, True] and data["keys"] == ["a", "b"]
+    assert data["summed"] == 499999500000
 
 
 # ---------------------------------------------------------------- through the engine
