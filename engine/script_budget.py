@@ -29,7 +29,7 @@ import re
 import resource
 import threading
 import time
-from typing import Any
+from typing import Any, NoReturn
 
 from RestrictedPython.Guards import full_write_guard, safer_getattr
 from RestrictedPython.transformer import RestrictingNodeTransformer
@@ -90,8 +90,8 @@ class Budget:
         self.limits = limits
         self.start = time.monotonic()
         self.next_check = self.start + _CHECK_SECONDS
-        self.cpu_base = None  # set at the first check: short calls never pay for it
-        self.base_rss = None
+        self.cpu_base: float | None = None  # set at the first check: short calls never
+        self.base_rss: int | None = None    # pay for it
         self.exceeded: BudgetExceeded | None = None
         self.mutated = False  # the script called a method that adds to data in place
 
@@ -173,7 +173,7 @@ def tick() -> None:
         budget.check(_monotonic())
 
 
-def _outside():
+def _outside() -> NoReturn:
     """Script code running after its call ended: a generator's ``finally`` or a
     ``__del__`` run when the script's leftovers are collected. It has no budget."""
     raise BudgetExceeded("script code may not run after its call has ended")
