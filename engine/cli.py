@@ -104,15 +104,18 @@ def deploy(ctx, path, as_json):
 
 @main.command()
 @click.argument("path", required=False)
+@click.option("--groups", default=None,
+              help="Comma-separated groups that lanes must name (default: not checked).")
 @click.option("--json", "as_json", is_flag=True)
 @refusals
-def validate(path, as_json):
+def validate(path, groups, as_json):
     """Check models without deploying: every problem with file, element and what to do."""
     from . import specs
 
     root = Path(path or config.get("OPIFLOW_WORKFLOWS"))
     if not root.is_dir():
         _fail(f"{root} is not a folder: give a model folder or a folder of models")
+    known = [g.strip() for g in groups.split(",") if g.strip()] if groups else None
     problems = []
     for folder in specs.model_folders(root):
         try:
@@ -120,7 +123,7 @@ def validate(path, as_json):
         except ModelError as err:
             problems += [(folder.name, p) for p in err.problems]
             continue
-        problems += [(folder.name, p) for p in specs.check(folder.name, files)]
+        problems += [(folder.name, p) for p in specs.check(folder.name, files, groups=known)]
     _out(as_json, [{"model": m, **p.__dict__} for m, p in problems],
          [f"{m}/{p}" for m, p in problems] or ["no problems found"])
     if problems:
@@ -314,7 +317,7 @@ def serve(host, port):
 
     click.echo(login_help(app.extensions["opiflow"]))
     app.run(host=host, port=port, use_reloader=False)
-from engine import audit_cli  # noqa: E402,F401
+from engine import audit_cli, designer_cli  # noqa: E402,F401
 
 
 @main.command()

@@ -81,7 +81,25 @@ class ModelVersion(Base):
     version: Mapped[str] = mapped_column(String(64))
     files: Mapped[dict] = mapped_column(JSON)
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # who deployed it (a designer, or the command line) and, for a version saved in the
+    # browser, the authority whose designers own it (None: deployed from the files)
+    deployed_by: Mapped[str] = mapped_column(String(100), default="")
+    authority_id: Mapped[int | None] = mapped_column(
+        ForeignKey("authorities.id"), nullable=True)
     __table_args__ = (UniqueConstraint("model", "version"),)
+
+
+class ModelDraft(Base):
+    """A model saved in the browser with problems: kept, never deployed."""
+
+    __tablename__ = "model_drafts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model: Mapped[str] = mapped_column(String(100), index=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"))
+    files: Mapped[dict] = mapped_column(JSON)
+    problems: Mapped[list] = mapped_column(JSON, default=list)
+    saved_by: Mapped[str] = mapped_column(String(100))
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Instance(Base):
@@ -223,6 +241,8 @@ class ProcedureFacts(Base):
     ceiling_used: Mapped[float] = mapped_column(Numeric(18, 2), default=0)
     reached_purchase: Mapped[bool] = mapped_column(Boolean, default=False)
     reached_implementation: Mapped[bool] = mapped_column(Boolean, default=False)
+    # words to find the procedure by: applicants, bidders, the winner, CVR numbers
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
 
 class PhaseChange(Base):

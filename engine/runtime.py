@@ -31,6 +31,7 @@ from . import (
     audit,
     clock,
     config,
+    designer,
     portfolio,
     queries,
     scripting,
@@ -41,8 +42,8 @@ from . import (
 )
 from . import workflow as wfl
 from .db import UnitOfWork, make_sql_engine
-from .errors import Conflict, Forbidden, InvalidData
-from .models import Instance
+from .errors import Conflict, Forbidden, InvalidData, NotFound
+from .models import Instance, ModelVersion
 from .queries import TaskInfo
 from .registry import ModelRegistry
 from .versions import Deployed
@@ -126,7 +127,7 @@ class Engine:
             if actor.is_auditor:
                 raise Forbidden("auditors have read-only access and cannot start a procedure",
                                 hint="ask the procurement staff")
-            version = versions.newest(s, model)
+            version = versions.newest(s, model, actor.authority_id)
             parsed = self.registry.parse(model, version.files)
             now = self.now()
             wf = steps.begin(self.script_engine, parsed, data, now)
@@ -143,12 +144,13 @@ class Engine:
 
     def tasks(self, user: str | None = None, instance_id: str | None = None,
               model: str | None = None, phase: str | None = None,
-              mine_only: bool = False, limit: int | None = None) -> list[TaskInfo]:
+              mine_only: bool = False, limit: int | None = None, lane: str | None = None,
+              due_before: datetime | None = None) -> list[TaskInfo]:
         """Open tasks from the index. With ``user``: the tasks they may work on (their
         authority, their lanes) or that are assigned to them, soonest due first."""
         with self.uow() as uow:
             return queries.tasks(uow.session, self._who(uow.session, user), instance_id,
-                                 model, phase, mine_only, limit)
+                                 model, phase, mine_only, limit, lane, due_before)
 
     def claim(self, task_id: str, user: str) -> None:
         self._assign(task_id, user, claim=True)
@@ -269,10 +271,17 @@ class Engine:
 
     # ----------------------------------------------------------------- reading
     def instances(self, model: str | None = None, status: str | None = None,
-                  user: str | None = None) -> list[dict]:
+                  user: str | None = None, search: str | None = None) -> list[dict]:
+        """Instances the user may read; ``search`` matches words in the title, the phase,
+        the bidders' and applicants' names and their CVR numbers."""
         with self.uow() as uow:
             return queries.instances(uow.session, self._who(uow.session, user), model,
-                                     status)
+                                     status, search)
+
+    def titles(self, instance_ids: list[str], user: str | None = None) -> dict[str, str]:
+        with self.uow() as uow:
+            return queries.titles(uow.session, self._who(uow.session, user),
+                                  list(instance_ids))
 
     def show(self, instance_id: str, user: str | None = None) -> dict:
         """Where an instance stands: status, phase, open tasks, data (sealed data masked)."""
@@ -370,3 +379,87 @@ class Engine:
             s = uow.session
             ids = list(access.reading(self.users.actor(s, user)).authority_ids)
             return portfolio.funding_report(s, ids)
+
+    # --------------------------------------------------------------- designers
+    def designer_models(self, user: str) -> list[dict]:
+        with self.uow() as uow:
+            s = uow.session
+            actor = self.users.actor(s, user)
+            designer.check_designer(actor)
+            return designer.models(s, actor)
+
+    def model_files(self, model: str, version: str, user: str) -> dict:
+        """A version's files and where it stands (designers)."""
+        with self.uow() as uow:
+            s = uow.session
+            actor = self.users.actor(s, user)
+            designer.check_designer(actor)
+            row = designer.version(s, actor, model, version)
+            return {"model": row.model, "version": row.version, "files": row.files,
+                    "deployed_at": row.deployed_at, "deployed_by": row.deployed_by,
+                    "instances": [i.id for i in designer.instances_on(s, actor, row.model,
+                                                                      row.version)]}
+
+    def save_model(self, model: str, files: dict, user: str) -> dict:
+        """Validate a model edited in the browser: a new version, or a draft."""
+        with self.uow() as uow:
+            s = uow.session
+            actor = self.users.actor(s, user)
+            designer.check_designer(actor)
+            result = designer.save(s, actor, model, files, self.now())
+            store.commit(uow)
+            return result
+
+    def model_draft(self, draft_id: int, user: str) -> dict:
+        with self.uow() as uow:
+            s = uow.session
+            actor = self.users.actor(s, user)
+            designer.check_designer(actor)
+            row = designer.draft(s, actor, draft_id)
+            return {"id": row.id, "model": row.model, "files": row.files,
+                    "problems": row.problems, "saved_by": row.saved_by,
+                    "saved_at": row.saved_at}
+
+    def compare_versions(self, model: str, old: str, new: str, user: str):
+        with self.uow() as uow:
+            s = uow.session
+            actor = self.users.actor(s, user)
+            designer.check_designer(actor)
+            return designer.compare(s, actor, model, old, new)
+
+    def export_model(self, model: str, version: str | None, folder: str | Path) -> list:
+        """Write a deployed version (default: the newest) back as files."""
+        with self.uow() as uow:
+            query = select(ModelVersion).where(ModelVersion.model == model)
+            if version:
+                query = query.where(ModelVersion.version.startswith(version))
+            row = uow.session.scalar(query.order_by(ModelVersion.id.desc()).limit(1))
+            if row is None:
+                raise NotFound(f"no version {version or ''} of the model {model}".replace(
+                    "  ", " "), hint="see `opiflow models`")
+            return designer.export(row.files, Path(folder))
+
+    def migrate(self, instance_id: str, to_version: str, user: str, reason: str = "",
+                dry_run: bool = False) -> dict:
+        """Move a running instance to another version of its model (designers)."""
+        with self.uow() as uow:
+            s = uow.session
+            actor = self.users.actor(s, user)
+            designer.check_designer(actor)
+            result = designer.migrate(self, s, actor, store.instance(s, instance_id),
+                                      to_version, reason, dry_run, self.now())
+            if result.get("migrated"):
+                store.commit(uow)
+            return result
+
+    def migrate_all(self, model: str, from_version: str, to_version: str, user: str,
+                    reason: str = "", dry_run: bool = False) -> list[dict]:
+        """Every running instance of the user's authority on ``from_version``; each in
+        its own unit of work (one refused instance does not stop the others)."""
+        with self.uow() as uow:
+            s = uow.session
+            actor = self.users.actor(s, user)
+            designer.check_designer(actor)
+            old = designer.version(s, actor, model, from_version)
+            ids = [i.id for i in designer.instances_on(s, actor, model, old.version)]
+        return [self.migrate(iid, to_version, user, reason, dry_run) for iid in ids]

@@ -238,6 +238,83 @@ ENGLISH: dict[str, str] = {
     "Forkert brugernavn eller adgangskode.": "Wrong user name or password.",
     "Du er logget ud.": "You are logged out.",
     "Din session er udløbet. Log ind igen.": "Your session has expired. Please log in again.",
+    # designers
+    'Af': 'By',
+    'Begrundelse (skrives i revisionssporet)': 'Reason (written to the audit trail)',
+    'Beslutningstabeller': 'Decision tables',
+    'Beslutningstabeller (DMN)': 'Decision tables (DMN)',
+    'Deployet': 'Deployed',
+    'Der kom ingen filer med.': 'No files were sent.',
+    'Diagrammet efter': 'The diagram after',
+    'Diagrammet før': 'The diagram before',
+    'Efter': 'After',
+    'Egenskaber': 'Properties',
+    'Element': 'Element',
+    'Felt': 'Field',
+    'Fjernet': 'Removed',
+    'Flyt sag {id}': 'Move case {id}',
+    'Flyt sagen': 'Move the case',
+    'Flyt til ny version': 'Move to a new version',
+    'Flytningen blev afvist: {why}': 'The move was refused: {why}',
+    'Flytningen er ikke mulig:': 'The move is not possible:',
+    'Flytningen er mulig.': 'The move is possible.',
+    'Forhåndsvisning': 'Preview',
+    'Formular': 'Form',
+    'Formularen kan ikke vises: tjek JSON-skemaet.':
+        'The form cannot be shown: check the JSON schema.',
+    'Formularer': 'Forms',
+    'Forseglet til': 'Sealed until',
+    'Før': 'Before',
+    'Gem og deploy': 'Save and deploy',
+    'Gemmer …': 'Saving …',
+    'Gemt som en ny version.': 'Saved as a new version.',
+    'Gemt som udkast med {n} problem(er); intet er deployet.':
+        'Saved as a draft with {n} problem(s); nothing was deployed.',
+    'Gruppe (svømmebane)': 'Group (lane)',
+    'Hvad flytningen ændrer': 'What the move changes',
+    'Igangværende sager': 'Running cases',
+    'Ingen modeller er deployet endnu.': 'No models are deployed yet.',
+    'Ingen ændringer: versionen findes allerede.': 'No changes: the version exists already.',
+    'Instansen er flyttet til den nye version.': 'The case has moved to the new version.',
+    'Intet.': 'Nothing.',
+    'JSON-skema': 'JSON Schema',
+    'Kun procesdesignere har adgang til designområdet.':
+        'Only process designers may use the design area.',
+    'Kunne ikke gemme': 'Could not save',
+    'Låser': 'Locks',
+    'Modellen er for stor til at blive gemt.': 'The model is too large to be saved.',
+    ("Modellerne i workflows/ deployes med opiflow deploy; her kan de også ændres i "
+     "browseren. En gyldig model bliver en ny version; igangværende sager bliver på deres "
+     "version, til de flyttes."):
+        ("The models in workflows/ are deployed with opiflow deploy; here they can also be "
+         "changed in the browser. A valid model becomes a new version; running cases stay "
+         "on their version until they are moved."),
+    'Ny formular (filnavn)': 'New form (file name)',
+    'Ny version': 'New version',
+    'Opgaver der flyttes med': 'Tasks carried over',
+    'Procesdesign': 'Process design',
+    'Procesdiagram til redigering': 'Process diagram for editing',
+    'Redigér': 'Edit',
+    'Sagen kører på version': 'The case runs on version',
+    'Sager på denne version': 'Cases on this version',
+    'Sammenlign': 'Compare',
+    'Sammenlign med forrige': 'Compare with the previous',
+    'Tilføj': 'Add',
+    'Tilføjet': 'Added',
+    'Udkastet har {n} problem(er); det er ikke deployet.':
+        'The draft has {n} problem(s); it is not deployed.',
+    'Validering': 'Validation',
+    'Version': 'Version',
+    'Vis hvad der ændres (prøvekørsel)': 'Show what changes (dry run)',
+    'Vælg en brugeropgave i diagrammet.': 'Select a user task in the diagram.',
+    'datanøgler, der låses, når opgaven er udført': 'data keys locked once the task is completed',
+    'et udtryk for tidspunktet, data åbnes': 'an expression for when the data opens',
+    'et udtryk, fx end_of_day(application_deadline)':
+        'an expression, e.g. end_of_day(application_deadline)',
+    'filnavn under forms/, fx need.schema.json': 'file name under forms/, e.g. need.schema.json',
+    'navnet på en af opiflows regler': "the name of one of opiflow's rules",
+    'nyeste': 'newest',
+    'Ændret': 'Changed',
     # the portfolio: funding, lessons, figures
     ("Advarsel: disse faser i værdikæden har ingen finansiering: {phases}. "
      "Find finansiering, før fasen starter."):
@@ -311,7 +388,6 @@ ENGLISH: dict[str, str] = {
     'Tallene': 'The figures',
     'Til rådighed': 'Available',
     'Tilbudsgivere pr. procedure (gns.)': 'Bidders per procedure (avg.)',
-    'Tilføj': 'Add',
     'Tilføj en finansieringskilde': 'Add a funding source',
     'Træk på finansieringen': 'Drawdowns',
     'Type': 'Type',
@@ -371,4 +447,15 @@ ENGLISH: dict[str, str] = {
     'Bemærkning': 'Comment',
     'Samlet point': 'Total points',
     'Grundlaget for beslutningen': 'The basis of the decision',
+    "Inden for 7 dage": "Within 7 days",
+    "Søg (titel, tilbudsgiver, CVR-nummer, fase)": "Search (title, bidder, CVR number, phase)",
+    "Celler og udtryk skrives som Python-udtryk over sagens data (ikke FEEL).":
+        "Cells and expressions are Python expressions over the case's data (not FEEL).",
+    "Beslutningstabel {file}": "Decision table {file}",
+    "Svært, lært og kært": "Hard, learned and dear",
+    ("Skriv, hvad der var svært, hvad I lærte, og hvad der virkede godt i denne fase. "
+     "Kolleger i hele myndigheden kan finde det under Erfaringer."):
+        ("Write what was hard, what you learned and what worked well in this phase. "
+         "Colleagues across the authority find it under Lessons."),
+    "Gem erfaringen": "Save the lesson",
 }
