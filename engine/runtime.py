@@ -609,6 +609,47 @@ class Engine:
                                hint="try again") from err
             raise
 
+    # ------------------------------------------------------------- API tokens
+    def create_token(self, user: str, name: str, expires_at: datetime | None = None) -> str:
+        """A new personal API token for ``user``; returns its secret (shown once)."""
+        from . import tokens
+
+        with self.uow() as uow:
+            secret = tokens.create(uow.session, user, name, self.now(), expires_at)
+            uow.commit()
+        return secret
+
+    def tokens(self, user: str) -> list:
+        from . import tokens
+
+        with self.uow() as uow:
+            return tokens.listed(uow.session, user)
+
+    def revoke_token(self, user: str, token_id: int) -> None:
+        from . import tokens
+
+        with self.uow() as uow:
+            tokens.revoke(uow.session, user, token_id, self.now())
+            uow.commit()
+
+    def token_user(self, secret: str) -> tuple[str, str]:
+        """(user name, token name) for a valid token secret; refuses others (401)."""
+        from . import tokens
+
+        with self.uow() as uow:
+            return tokens.authenticate(uow.session, secret, self.now())
+
+    def model_versions(self, model: str) -> list[dict]:
+        """Every deployed version of ``model``, oldest first."""
+        with self.uow() as uow:
+            rows = uow.session.execute(
+                select(ModelVersion.version, ModelVersion.deployed_at)
+                .where(ModelVersion.model == model).order_by(ModelVersion.id)).all()
+        if not rows:
+            raise NotFound(f"no process model named {model}", hint="see the models")
+        return [{"model": model, "version": v, "deployed_at": at.isoformat()}
+                for v, at in rows]
+
 
 def _default_title(model: str, instance_id: str) -> str:
     return f"{model} {instance_id[:8]}"

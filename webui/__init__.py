@@ -72,7 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from flask_wtf.csrf import CSRFProtect
 
-    CSRFProtect(app)
+    CSRFProtect(app)  # kept in app.extensions["csrf"]
 
     from . import auth, errors, i18n, scheduler
 
@@ -87,6 +87,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(instances.bp)
     app.register_blueprint(assets.bp)
     app.register_blueprint(audit.bp)
+    from . import api, tokens
+
+    api.init_app(app)
+    app.register_blueprint(tokens.bp)
     # (other areas register their blueprints here)
 
     app.add_url_rule("/", "index", lambda: redirect(url_for("tasks.index")))

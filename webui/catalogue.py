@@ -239,3 +239,7 @@ ENGLISH: dict[str, str] = {
     "Du er logget ud.": "You are logged out.",
     "Din session er udløbet. Log ind igen.": "Your session has expired. Please log in again.",
 }
+
+from .catalogue_api import ENGLISH as _API_ENGLISH  # noqa: E402 - the API's own texts
+
+ENGLISH.update(_API_ENGLISH)

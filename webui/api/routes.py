@@ -1,0 +1,179 @@
+"""The API's views: parse the request, call one engine verb as the current user, answer
+JSON. Every check is the engine's, so the API refuses exactly what the web UI refuses."""
+from __future__ import annotations
+
+from flask import Response, current_app, g, jsonify, render_template, request, url_for
+from flask_login import current_user
+
+from engine import export
+from engine import replay as replaying
+from engine.errors import InvalidData, NotFound
+
+from ..audit import DOWNLOADS
+from ..auth import engine
+from . import bp
+from .openapi import document
+
+
+def _body() -> dict:
+    """The request's JSON object (an empty body counts as ``{}``)."""
+    if not request.get_data(cache=True):
+        return {}
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidData("the request body must be a JSON object",
+                          hint="send Content-Type: application/json and an object {...}")
+    return body
+
+
+def _object(body: dict, key: str) -> dict:
+    value = body.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InvalidData(f"'{key}' must be a JSON object", field=key,
+                          hint=f"send {key} as {{...}}")
+    return value
+
+
+def _me() -> str:
+    return current_user.name
+
+
+def _task_dict(info) -> dict:
+    return info.as_dict() if hasattr(info, "as_dict") else dict(info)
+
+
+# ------------------------------------------------------------------ the document
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document(request.url_root.rstrip("/")))
+
+
+@bp.get("/docs")
+def docs():
+    return render_template("api/docs.html", spec_url=url_for("api.openapi"),
+                           doc=document(request.url_root.rstrip("/")))
+
+
+@bp.get("/me")
+def me():
+    user = current_user
+    return jsonify({"name": user.name, "full_name": user.full_name,
+                    "authority": user.authority, "groups": list(user.groups),
+                    "audits": list(user.actor.audits),
+                    "token": g.get("api_token")})
+
+
+# ---------------------------------------------------------------------- models
+@bp.get("/models")
+def models():
+    return jsonify(engine().models())
+
+
+@bp.get("/models/<model>/versions")
+def model_versions(model: str):
+    return jsonify(engine().model_versions(model))
+
+
+# ------------------------------------------------------------------- instances
+@bp.get("/instances")
+def instances():
+    return jsonify(engine().instances(model=request.args.get("model") or None,
+                                      status=request.args.get("status") or None,
+                                      user=_me()))
+
+
+@bp.post("/instances")
+def start():
+    body = _body()
+    model = body.get("model") or current_app.config["OPIFLOW_START_MODEL"]
+    if not isinstance(model, str):
+        raise InvalidData("'model' must be the name of a process model", field="model",
+                          hint="see GET /api/v1/models")
+    instance_id = engine().start(model, _me(), _object(body, "data"))
+    response = jsonify(engine().show(instance_id, user=_me()))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.instance", instance_id=instance_id)
+    return response
+
+
+@bp.get("/instances/<instance_id>")
+def instance(instance_id: str):
+    return jsonify(engine().show(instance_id, user=_me()))
+
+
+@bp.post("/instances/<instance_id>/cancel")
+def cancel(instance_id: str):
+    reason = _body().get("reason")
+    engine().cancel(instance_id, _me(), reason if isinstance(reason, str) else "")
+    return jsonify(engine().show(instance_id, user=_me()))
+
+
+@bp.get("/instances/<instance_id>/history")
+def history(instance_id: str):
+    return jsonify(engine().history(instance_id, user=_me()))
+
+
+@bp.get("/instances/<instance_id>/verify")
+def verify(instance_id: str):
+    engine().show(instance_id, user=_me())  # 404 unless readable
+    report = engine().verify(instance_id)
+    return jsonify({"instance": instance_id, "ok": report.ok, "events": report.events,
+                    "first_bad_seq": report.first_bad_seq, "reason": report.reason})
+
+
+@bp.get("/instances/<instance_id>/replay")
+def replay(instance_id: str):
+    return jsonify(replaying.replay(engine(), instance_id, user=_me()).as_dict())
+
+
+@bp.get("/instances/<instance_id>/exports/<fmt>")
+def export_file(instance_id: str, fmt: str):
+    if fmt not in DOWNLOADS:
+        raise NotFound(f"no export format {fmt}", hint=", ".join(DOWNLOADS))
+    engine().show(instance_id, user=_me())  # 404 unless readable
+    content = export.render(engine(), fmt, [instance_id])
+    suffix, media_type = DOWNLOADS[fmt]
+    return Response(content, mimetype=media_type, headers={
+        "Content-Disposition": f'attachment; filename="{instance_id}.{suffix}"'})
+
+
+# ----------------------------------------------------------------------- tasks
+@bp.get("/tasks")
+def tasks():
+    args = request.args
+    found = engine().tasks(user=_me(), instance_id=args.get("instance") or None,
+                           model=args.get("model") or None, phase=args.get("phase") or None,
+                           mine_only=args.get("mine", "").lower() in ("1", "true", "yes"))
+    return jsonify([t.as_dict() for t in found])
+
+
+@bp.get("/tasks/<task_id>")
+def task(task_id: str):
+    info = engine().task_form(task_id, _me())
+    return jsonify({**info, "task": _task_dict(info["task"])})
+
+
+@bp.post("/tasks/<task_id>/claim")
+def claim(task_id: str):
+    engine().claim(task_id, _me())
+    return jsonify(_task_dict(engine().task_form(task_id, _me())["task"]))
+
+
+@bp.post("/tasks/<task_id>/unclaim")
+def unclaim(task_id: str):
+    engine().unclaim(task_id, _me())
+    return jsonify(_task_dict(engine().task_form(task_id, _me())["task"]))
+
+
+@bp.post("/tasks/<task_id>/complete")
+def complete(task_id: str):
+    body = _body()
+    expected = body.get("expected_version")
+    if expected is not None and (not isinstance(expected, int) or isinstance(expected, bool)):
+        raise InvalidData("'expected_version' must be a whole number", field="expected_version",
+                          hint="send the version GET /tasks/{id} gave, or leave it out")
+    instance_id = engine().complete(task_id, _me(), _object(body, "data"),
+                                    expected_version=expected)
+    return jsonify(engine().show(instance_id, user=_me()))
