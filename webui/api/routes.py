@@ -11,6 +11,7 @@ from engine.errors import InvalidData, NotFound
 
 from ..audit import DOWNLOADS
 from ..auth import engine
+from ..overview import is_sealed
 from . import bp
 from .openapi import document
 
@@ -38,6 +39,20 @@ def _object(body: dict, key: str) -> dict:
 
 def _me() -> str:
     return current_user.name
+
+
+def _shown(instance_id: str) -> dict:
+    """The instance as the overview shows it: sealed data masked, and, as on the web
+    pages, the evaluation computed from sealed final tenders hidden with them."""
+    shown = engine().show(instance_id, user=_me())
+    shown["data"] = _masked(shown.get("data") or {})
+    return shown
+
+
+def _masked(data: dict) -> dict:
+    if is_sealed(data.get("final_tenders")) and "evaluation" in data:
+        return {**data, "evaluation": data["final_tenders"]}
+    return data
 
 
 def _task_dict(info) -> dict:
@@ -92,7 +107,7 @@ def start():
         raise InvalidData("'model' must be the name of a process model", field="model",
                           hint="see GET /api/v1/models")
     instance_id = engine().start(model, _me(), _object(body, "data"))
-    response = jsonify(engine().show(instance_id, user=_me()))
+    response = jsonify(_shown(instance_id))
     response.status_code = 201
     response.headers["Location"] = url_for("api.instance", instance_id=instance_id)
     return response
@@ -100,14 +115,14 @@ def start():
 
 @bp.get("/instances/<instance_id>")
 def instance(instance_id: str):
-    return jsonify(engine().show(instance_id, user=_me()))
+    return jsonify(_shown(instance_id))
 
 
 @bp.post("/instances/<instance_id>/cancel")
 def cancel(instance_id: str):
     reason = _body().get("reason")
     engine().cancel(instance_id, _me(), reason if isinstance(reason, str) else "")
-    return jsonify(engine().show(instance_id, user=_me()))
+    return jsonify(_shown(instance_id))
 
 
 @bp.get("/instances/<instance_id>/history")
@@ -152,7 +167,7 @@ def tasks():
 @bp.get("/tasks/<task_id>")
 def task(task_id: str):
     info = engine().task_form(task_id, _me())
-    return jsonify({**info, "task": _task_dict(info["task"])})
+    return jsonify({**info, "task": _task_dict(info["task"]), "data": _masked(info["data"])})
 
 
 @bp.post("/tasks/<task_id>/claim")
@@ -176,4 +191,4 @@ def complete(task_id: str):
                           hint="send the version GET /tasks/{id} gave, or leave it out")
     instance_id = engine().complete(task_id, _me(), _object(body, "data"),
                                     expected_version=expected)
-    return jsonify(engine().show(instance_id, user=_me()))
+    return jsonify(_shown(instance_id))
