@@ -125,7 +125,8 @@ SCHEMAS = {
         "result": {"enum": ["identical", "diverged"]},
         "divergence": {"type": ["object", "null"]}, "chain": {"type": "object"}}},
     "StartRequest": {"type": "object", "properties": {
-        "model": {"type": "string", "description": "default: innovation_partnership"},
+        "model": {"type": "string", "minLength": 1,
+                  "description": "default: innovation_partnership"},
         "data": {"type": "object", "description": "start data, e.g. a title"}}},
     "CompleteRequest": {"type": "object", "properties": {
         "data": {"type": "object", "description": "the form data (its JSON Schema: GET "
@@ -134,14 +135,15 @@ SCHEMAS = {
                              "description": "the version read with the form; a change "
                                             "since then is refused with 409"}}},
     "CancelRequest": {"type": "object", "required": ["reason"], "properties": {
-        "reason": {"type": "string"}}},
+        "reason": {"type": "string", "minLength": 1, "pattern": "\\S"}}},
 }
 
 
 def _paths() -> dict:
     task_list = {"type": "array", "items": _ref("Task")}
-    exports = {media.split(";")[0]: {"schema": {"type": "string"}}
-               for _suffix, media in DOWNLOADS.values()}
+    exports = {media.split(";")[0]: {"schema": {
+        "type": "object" if media == "application/json" else "string"}}
+        for _suffix, media in DOWNLOADS.values()}
     return {
         "/api/v1/openapi.json": {"get": _op(
             "This document", _json({"type": "object"}, "The OpenAPI document"), (),
@@ -164,7 +166,7 @@ def _paths() -> dict:
             "get": _op("The instances the user may see (their authority; auditors: the "
                        "authorities they audit)",
                        _json({"type": "array", "items": _ref("Instance")}, "Instances"),
-                       (401,), tag="instances", params=[
+                       (401, 422), tag="instances", params=[
                            _query("model", "Only this model"),
                            _query("status", "Only this status",
                                   {"enum": ["running", "completed", "cancelled"]})]),
@@ -195,11 +197,11 @@ def _paths() -> dict:
                                "schema": {"enum": list(DOWNLOADS)}}])},
         "/api/v1/tasks": {"get": _op(
             "Open tasks the user may work on (their lanes) or that are assigned to them",
-            _json(task_list, "Tasks, soonest due first"), (401,), tag="tasks", params=[
+            _json(task_list, "Tasks, soonest due first"), (401, 422), tag="tasks", params=[
                 _query("instance", "Only this instance's"), _query("model", "Only this "
                                                                    "model's"),
                 _query("phase", "Only tasks in this phase"),
-                _query("mine", "Only tasks assigned to me", {"type": "boolean"})])},
+                _query("mine", "Only tasks assigned to me", {"enum": ["true", "false"]})])},
         "/api/v1/tasks/{task_id}": {"get": _op(
             "A task with its form (JSON Schema), instructions, data and version",
             _json(_ref("TaskForm"), "The task"), READ, tag="tasks", params=[TASK])},

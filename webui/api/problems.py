@@ -63,7 +63,11 @@ def problem_response(err: Exception) -> Response:
                               "sikkerhedsnøgle."), kind="csrf",
                        hint="send the header X-CSRFToken, or use an API token")
     if isinstance(err, HTTPException):
-        return problem(err.code or 500, err.description or "")
+        response = problem(err.code or 500, err.description or "")
+        for name, value in err.get_headers():  # e.g. Allow on a 405
+            if name.lower() not in ("content-type", "content-length"):
+                response.headers[name] = value
+        return response
     current_app.logger.exception("unexpected API error: %s %s", request.method,
                                  request.path)
     return problem(500, _("Noget gik galt hos os. Intet er ændret af fejlen."),

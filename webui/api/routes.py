@@ -15,6 +15,8 @@ from ..overview import is_sealed
 from . import bp
 from .openapi import document
 
+STATUSES = ("running", "completed", "cancelled")
+
 
 def _body() -> dict:
     """The request's JSON object (an empty body counts as ``{}``)."""
@@ -35,6 +37,19 @@ def _object(body: dict, key: str) -> dict:
         raise InvalidData(f"'{key}' must be a JSON object", field=key,
                           hint=f"send {key} as {{...}}")
     return value
+
+
+def _query(name: str, allowed: tuple[str, ...] | None = None) -> str | None:
+    """One query parameter, once, and (with ``allowed``) one of those values."""
+    values = request.args.getlist(name)
+    if len(values) > 1:
+        raise InvalidData(f"'{name}' was given {len(values)} times", field=name,
+                          hint="give it once")
+    value = values[0] if values else None
+    if value is not None and allowed is not None and value not in allowed:
+        raise InvalidData(f"'{name}' must be one of {', '.join(allowed)}", field=name,
+                          hint=f"e.g. {name}={allowed[0]}")
+    return value or None
 
 
 def _me() -> str:
@@ -94,16 +109,15 @@ def model_versions(model: str):
 # ------------------------------------------------------------------- instances
 @bp.get("/instances")
 def instances():
-    return jsonify(engine().instances(model=request.args.get("model") or None,
-                                      status=request.args.get("status") or None,
-                                      user=_me()))
+    return jsonify(engine().instances(model=_query("model"),
+                                      status=_query("status", STATUSES), user=_me()))
 
 
 @bp.post("/instances")
 def start():
     body = _body()
-    model = body.get("model") or current_app.config["OPIFLOW_START_MODEL"]
-    if not isinstance(model, str):
+    model = body.get("model", current_app.config["OPIFLOW_START_MODEL"])
+    if not isinstance(model, str) or not model:
         raise InvalidData("'model' must be the name of a process model", field="model",
                           hint="see GET /api/v1/models")
     instance_id = engine().start(model, _me(), _object(body, "data"))
@@ -157,10 +171,9 @@ def export_file(instance_id: str, fmt: str):
 # ----------------------------------------------------------------------- tasks
 @bp.get("/tasks")
 def tasks():
-    args = request.args
-    found = engine().tasks(user=_me(), instance_id=args.get("instance") or None,
-                           model=args.get("model") or None, phase=args.get("phase") or None,
-                           mine_only=args.get("mine", "").lower() in ("1", "true", "yes"))
+    found = engine().tasks(user=_me(), instance_id=_query("instance"),
+                           model=_query("model"), phase=_query("phase"),
+                           mine_only=_query("mine", ("true", "false")) == "true")
     return jsonify([t.as_dict() for t in found])
 
 
