@@ -61,6 +61,7 @@ def init_app(app) -> None:
     from . import routes  # noqa: F401 - registers the views on bp
 
     app.extensions["csrf"].exempt(bp)  # checked above, for session callers only
+    app.json.ensure_ascii = False  # Danish letters as they are, in UTF-8
     app.register_blueprint(bp)
 
 
