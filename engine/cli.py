@@ -267,6 +267,15 @@ def tick(ctx, now):
 
 
 @main.command()
+@click.pass_context
+@refusals
+def notify(ctx):
+    """Make due notifications (inbox) and e-mail them; run it with tick from cron."""
+    made, sent = _engine(ctx).notify()
+    click.echo(f"{made} notification(s) made, {sent} e-mail(s) sent")
+
+
+@main.command()
 def settings():
     """The settings (environment variables), their values and what they do."""
     for setting in config.SETTINGS:

@@ -161,3 +161,37 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class NotificationSettings(Base):
+    """What a user is told, how and where: their e-mail, language, kinds and delivery."""
+
+    __tablename__ = "notification_settings"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    language: Mapped[str] = mapped_column(String(5), default="da")
+    kinds: Mapped[list] = mapped_column(JSON, default=list)  # the kinds they want
+    delivery: Mapped[str] = mapped_column(String(20), default="immediate")  # or digest, inbox
+    last_digest_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+
+
+class Notification(Base):
+    """One message to one user, in their inbox. ``key`` names what it is about, and
+    (user, key) is unique: a reminder is made once however many schedulers look."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(100), index=True)
+    key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    instance_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    task_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # set when e-mailed (or claimed for e-mailing); stays empty for inbox-only users
+    emailed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    __table_args__ = (UniqueConstraint("user_name", "key", name="uq_notifications_user_key"),)

@@ -651,6 +651,44 @@ class Engine:
                 for v, at in rows]
 
 
+    # ---------------------------------------------------------- notifications
+    def notify(self, now: datetime | None = None, mailer=None,
+               base_url: str | None = None) -> tuple[int, int]:
+        """Make due notifications and e-mail them: (made, e-mails sent). Exactly once
+        however many processes call it (engine/notify.py)."""
+        from . import notify
+
+        return notify.run(self, clock.aware(now) if now else None,
+                          mailer if mailer is not None else notify.Mailer.from_settings(),
+                          base_url)
+
+    def inbox(self, user: str) -> list:
+        from . import notify
+
+        with self.uow() as uow:
+            return notify.inbox(uow.session, user)
+
+    def mark_read(self, user: str, notification_id: int) -> None:
+        from . import notify
+
+        with self.uow() as uow:
+            notify.mark_read(uow.session, user, notification_id, self.now())
+            uow.commit()
+
+    def notification_preferences(self, user: str):
+        from . import notify
+
+        with self.uow() as uow:
+            self._actor(uow.session, user)
+            return notify.preferences(uow.session, user)
+
+    def set_notification_preferences(self, user: str, chosen) -> None:
+        from . import notify
+
+        with self.uow() as uow:
+            notify.set_preferences(uow.session, user, chosen)
+            uow.commit()
+
 def _default_title(model: str, instance_id: str) -> str:
     return f"{model} {instance_id[:8]}"
 

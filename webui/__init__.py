@@ -87,10 +87,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(instances.bp)
     app.register_blueprint(assets.bp)
     app.register_blueprint(audit.bp)
-    from . import api, tokens
+    from . import api, inbox, tokens
 
     api.init_app(app)
     app.register_blueprint(tokens.bp)
+    app.register_blueprint(inbox.bp)
     # (other areas register their blueprints here)
 
     app.add_url_rule("/", "index", lambda: redirect(url_for("tasks.index")))

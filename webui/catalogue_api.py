@@ -40,4 +40,29 @@ ENGLISH: dict[str, str] = {
     "Beskrivelse": "Description",
     "Indhold": "Body",
     "Skemaer": "Schemas",
+    # the inbox and notification settings
+    "Indbakke": "Inbox",
+    "Ny": "New",
+    "Åbn": "Open",
+    "Du har ingen beskeder.": "You have no messages.",
+    "Hvad vil du have besked om?": "What do you want to be told?",
+    "E-mailadressen er ikke gyldig. Skriv den som navn@eksempel.dk, eller lad feltet stå "
+    "tomt.": "The e-mail address is not valid. Write it as name@example.dk, or leave it "
+             "empty.",
+    "Vælg en af mulighederne.": "Choose one of the options.",
+    "Beskeder": "Messages",
+    "Hvordan": "How",
+    "E-mailadresse": "E-mail address",
+    "Sprog i beskeder": "Language of messages",
+    "Gem": "Save",
+    "En opgave kan tages af min gruppe": "A task can be claimed by my group",
+    "En opgave har frist i morgen": "A task is due tomorrow",
+    "En opgave har overskredet sin frist": "A task is overdue",
+    "En frist eller standstill-periode i et partnerskab, jeg startede, er udløbet":
+        "A deadline or standstill period of a partnership I started has ended",
+    "Et partnerskab, jeg startede, skifter fase": "A partnership I started changes phase",
+    "Straks pr. e-mail": "At once by e-mail",
+    "En daglig oversigt pr. e-mail": "A daily digest by e-mail",
+    "Kun her i indbakken": "Only here in the inbox",
+    "Dine valg for beskeder er gemt.": "Your choices for messages are saved.",
 }
