@@ -74,6 +74,15 @@ def test_a_claimable_task_is_e_mailed_once_with_a_link(people, smtp, clock):
     assert row.link == f"{BASE}/tasks/{task.id}" and row.emailed_at is not None
 
 
+def test_the_inbox_through_the_api(people, api, clock):
+    people.start("innovation_partnership", "anna", {"title": "Hjemmemonitorering"})
+    people.notify(mailer=None, base_url=BASE)
+    messages = api.as_("anna").get("/inbox").get_json()
+    assert [m["subject"] for m in messages if m["kind"] == "claimable"] == [
+        "Ny opgave til Indkøb: Beskriv behovet"]
+    assert api.as_("olaf").get("/inbox").get_json() == []
+
+
 def test_exactly_once_with_two_schedulers(people, smtp, database_url, clock):
     inbox, mailer = smtp
     for n in range(3):

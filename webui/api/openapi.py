@@ -124,6 +124,14 @@ SCHEMAS = {
         "events": {"type": "integer"}, "state_checked": {"type": "boolean"},
         "result": {"enum": ["identical", "diverged"]},
         "divergence": {"type": ["object", "null"]}, "chain": {"type": "object"}}},
+    "Message": {"type": "object", "required": ["id", "kind", "subject", "link"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "kind": {"enum": ["claimable", "due_tomorrow", "overdue", "deadline",
+                                      "phase"]},
+                    "subject": {"type": "string"}, "body": {"type": "string"},
+                    "link": {"type": "string"}, "created_at": {"type": "string"},
+                    "read": {"type": "boolean"}}},
     "StartRequest": {"type": "object", "properties": {
         "model": {"type": "string", "minLength": 1,
                   "description": "default: innovation_partnership"},
@@ -154,6 +162,10 @@ def _paths() -> dict:
                 "type": "string"}}}}, (), tag="api", public=True)},
         "/api/v1/me": {"get": _op("Who the token acts as", _json(_ref("Me"), "The user"),
                                   (401,), tag="api")},
+        "/api/v1/inbox": {"get": _op(
+            "The user's notifications, newest first (the inbox)",
+            _json({"type": "array", "items": _ref("Message")}, "Messages"), (401,),
+            tag="api")},
         "/api/v1/models": {"get": _op(
             "Deployed process models (newest version of each)",
             _json({"type": "array", "items": _ref("Model")}, "The models"), (401,),

@@ -205,3 +205,11 @@ def complete(task_id: str):
     instance_id = engine().complete(task_id, _me(), _object(body, "data"),
                                     expected_version=expected)
     return jsonify(_shown(instance_id))
+
+
+# ----------------------------------------------------------------------- inbox
+@bp.get("/inbox")
+def inbox():
+    return jsonify([{"id": m.id, "kind": m.kind, "subject": m.subject, "body": m.body,
+                     "link": m.link, "created_at": m.created_at.isoformat(),
+                     "read": m.read_at is not None} for m in engine().inbox(_me())])
