@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -195,3 +196,34 @@ class Notification(Base):
     # set when e-mailed (or claimed for e-mailing); stays empty for inbox-only users
     emailed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     __table_args__ = (UniqueConstraint("user_name", "key", name="uq_notifications_user_key"),)
+
+
+class Webhook(Base):
+    """An authority's outgoing webhook: the event kinds it wants, POSTed signed to url.
+    The secret signs the payloads (HMAC), so it is kept as it is, not hashed."""
+
+    __tablename__ = "webhooks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
+    url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(String(100))
+    kinds: Mapped[list] = mapped_column(JSON, default=list)
+    after_event_id: Mapped[int] = mapped_column(Integer, default=0)  # only later events
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class WebhookDelivery(Base):
+    """One event to one webhook, and how its attempts went (the delivery log)."""
+
+    __tablename__ = "webhook_deliveries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"),
+                                            index=True)
+    event_id: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))  # pending, delivered, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_result: Mapped[str] = mapped_column(String(300), default="")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    __table_args__ = (UniqueConstraint("webhook_id", "event_id",
+                                       name="uq_webhook_deliveries_event"),)

@@ -689,6 +689,29 @@ class Engine:
             notify.set_preferences(uow.session, user, chosen)
             uow.commit()
 
+    # --------------------------------------------------------------- webhooks
+    def add_webhook(self, authority: str, url: str, kinds: list[str]) -> tuple[int, str]:
+        """A webhook for ``authority``'s events of ``kinds``: (id, signing secret)."""
+        from . import webhooks
+
+        with self.uow() as uow:
+            made = webhooks.add(uow.session, authority, url, kinds)
+            uow.commit()
+        return made
+
+    def deliver_webhooks(self, now: datetime | None = None, poster=None) -> int:
+        """Queue and POST due webhook deliveries; returns how many succeeded."""
+        from . import webhooks
+
+        return webhooks.run(self, clock.aware(now) if now else self.now(),
+                            poster or webhooks.post)
+
+    def webhook_deliveries(self, webhook_id: int) -> list:
+        from . import webhooks
+
+        with self.uow() as uow:
+            return webhooks.deliveries(uow.session, webhook_id)
+
 def _default_title(model: str, instance_id: str) -> str:
     return f"{model} {instance_id[:8]}"
 
