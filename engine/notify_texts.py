@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from babel.dates import format_datetime
 
 from .clock import LOCAL_ZONE
 
-TEXTS = {
+TEXTS: dict[str, dict[str, Any]] = {
     "da": {
         "claimable": ("Ny opgave til {lane}: {task}",
                       "Opgaven «{task}» i «{title}» kan nu tages af gruppen {lane}.{due_line}"
@@ -72,12 +73,12 @@ def render(kind: str, language: str, values: dict) -> tuple[str, str]:
              for k, v in values.items()}
     shown["due_line"] = texts["due_line"].format(**shown) if values.get("due") else ""
     subject, body = texts[kind]
-    return subject.format(**shown), body.format(**shown)
+    return str(subject).format(**shown), str(body).format(**shown)
 
 
 def digest_text(language: str, items: list[tuple[str, str]], now: datetime
                 ) -> tuple[str, str]:
     texts = TEXTS["en" if language == "en" else "da"]
-    parts = [texts["digest_intro"]]
+    parts: list[str] = [str(texts["digest_intro"])]
     parts += [f"\n— {subject}\n{body}" for subject, body in items]
-    return texts["digest"].format(day=_day(now, language)), "\n".join(parts)
+    return str(texts["digest"]).format(day=_day(now, language)), "\n".join(parts)

@@ -46,8 +46,12 @@ def index():
 @bp.post("/new")
 @staff_required
 def start():
+    title = " ".join((request.form.get("title") or "").split())[:300]
+    if not title:
+        flash(_("Giv partnerskabet en titel, fx 'Intelligent patientmonitorering'."))
+        return redirect(url_for("instances.index"))
     instance_id = engine().start(current_app.config["OPIFLOW_START_MODEL"],
-                                 current_user.name, {})
+                                 current_user.name, {"title": title})
     flash(_("Et nyt innovationspartnerskab er startet."))
     return redirect(url_for("instances.overview", instance_id=instance_id))
 
@@ -64,11 +68,12 @@ def overview(instance_id: str):
 @login_required
 def diagram_page(instance_id: str):
     shown = get_instance(instance_id)
-    names = list(diagram.bpmn_files(engine(), instance_id))
+    model_files = diagram.bpmn_files(engine(), instance_id)
+    names = list(model_files)
     if not names:
         abort(404)
     chosen = request.args.get("file") if request.args.get("file") in names else names[0]
-    xml = diagram.bpmn_files(engine(), instance_id)[chosen]
+    xml = model_files[chosen]
     return render_template("instances/diagram.html", inst=shown, tab="diagram",
                            files=names, chosen=chosen,
                            states=diagram.element_states(engine(), instance_id, xml))

@@ -40,7 +40,18 @@ def index():
         "tasks/list.html", groups=groups, now=now, filters=request.args,
         models=sorted({t.model for t in every}), phases=sorted({t.phase for t in every
                                                                 if t.phase}),
-        instances=sorted({(t.instance_id, t.instance_id[:8]) for t in every}))
+        instances=(titled := _titles(every)), titles=dict(titled))
+
+
+def _titles(tasks) -> list[tuple[str, str]]:
+    """(instance id, title) of the procedures the tasks belong to, by title."""
+    wanted = {t.instance_id for t in tasks}
+    if not wanted:
+        return []
+    titles = {r["id"]: r["title"] for r in engine().instances(user=current_user.name)
+              if r["id"] in wanted}
+    return sorted(((iid, titles.get(iid) or iid[:8]) for iid in wanted),
+                  key=lambda pair: pair[1].lower())
 
 
 def is_overdue(task, now: datetime) -> bool:
@@ -69,18 +80,12 @@ def unclaim(task_id: str):
     return redirect(safe_next(request.form.get("next")))
 
 
-def _may_work_on(task) -> bool:
-    if current_user.is_auditor:
-        return False
-    return task.assignee == current_user.name or (
-        task.assignee is None and (not task.lane or task.lane in current_user.groups))
-
-
 @bp.get("/<task_id>")
 @login_required
 def form(task_id: str):
     info = engine().task_form(task_id, current_user.name)
-    fields = forms.build(info["schema"], info["data"])
+    context = {"$user": {"name": current_user.name, "authority": current_user.authority}}
+    fields = forms.build(info["schema"], forms.prefilled(info["schema"], info["data"], context))
     return _render(info, fields, {})
 
 
@@ -90,7 +95,7 @@ def _render(info: dict, fields, errors: dict, status: int = 200):
     return render_template(
         "tasks/form.html", info=info, task=task, fields=fields, form_errors=left,
         error_fields=[f for f in forms.all_fields(fields) if f.error],
-        may_work=_may_work_on(task), multipart=forms.uses_files(info["schema"]),
+        may_work=task.may_work, multipart=forms.uses_files(info["schema"]),
         now=engine().now()), status
 
 

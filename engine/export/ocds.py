@@ -19,6 +19,7 @@ import re
 from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ..clock import LOCAL_ZONE
 from ..errors import OpiflowError
@@ -119,14 +120,39 @@ def _bidders(case) -> list[str]:
         (data.get("selection") or {}).get("invited")) or _names(data.get("final_tenders"))
 
 
+def _cvr_numbers(case) -> dict[str, str]:
+    """name -> CVR number, where the applications gave one (8 digits)."""
+    found = {}
+    for item in case.data.get("applicants") or []:
+        if isinstance(item, dict) and item.get("name"):
+            cvr = re.sub(r"\D", "", str(item.get("cvr") or ""))
+            if len(cvr) == 8:
+                found[str(item["name"])] = cvr
+    return found
+
+
+def _supplier(name: str, cvr: str | None) -> dict:
+    """A supplier, identified by its CVR number (org-id.guide's DK-CVR) when known."""
+    if not cvr:
+        return _ref(name)
+    return {"id": f"DK-CVR-{cvr}", "name": name,
+            "identifier": {"scheme": "DK-CVR", "id": cvr, "legalName": name}}
+
+
+def _supplier_ref(case, name: str) -> dict:
+    party = _supplier(name, _cvr_numbers(case).get(name))
+    return {"id": party["id"], "name": name}
+
+
 def _parties(case, with_bidders: bool) -> list[dict]:
     parties = [{**_buyer(case), "roles": ["buyer", "procuringEntity"]}]
     if not with_bidders:
         return parties
     winner = str((case.data.get("award") or {}).get("winner") or "")
+    cvr = _cvr_numbers(case)
     for name in _bidders(case) or ([winner] if winner else []):
         roles = ["tenderer"] + (["supplier", "payee"] if name == winner else [])
-        parties.append({**_ref(name), "roles": roles})
+        parties.append({**_supplier(name, cvr.get(name)), "roles": roles})
     if winner:
         parties[0]["roles"].append("payer")
     return parties
@@ -136,9 +162,9 @@ def _tender(case, with_bidders: bool) -> dict:
     data = case.data
     documents = data.get("tender_documents") if isinstance(
         data.get("tender_documents"), dict) else {}
-    tender = {
+    tender: dict[str, Any] = {
         "id": f"{case.id}-tender",
-        "title": str(data.get("need") or case.summary.get("title") or case.id)[:300],
+        "title": str(case.summary.get("title") or case.id)[:300],
         "status": _tender_status(case, with_bidders),
         "procurementMethod": "selective",
         "procurementMethodDetails": "Innovation partnership",
@@ -156,7 +182,7 @@ def _tender(case, with_bidders: bool) -> dict:
     amount = _number(data.get("estimated_value"))
     if amount is not None:
         tender["value"] = {"amount": amount, "currency": CURRENCY}
-    period = {}
+    period: dict[str, Any] = {}
     start = data.get("notice_dispatched") or case.first_time("tender_documents")
     if start:
         period["startDate"] = _datetime(start)
@@ -169,7 +195,7 @@ def _tender(case, with_bidders: bool) -> dict:
             f"At most {documents['max_invited']} suitable applicants are invited to tender, "
             "judged on their research and development capacity (UBL § 75).")
     if with_bidders and _bidders(case):
-        tender["tenderers"] = [_ref(n) for n in _bidders(case)]
+        tender["tenderers"] = [_supplier_ref(case, n) for n in _bidders(case)]
         tender["numberOfTenderers"] = len(tender["tenderers"])
     return {k: v for k, v in tender.items() if v is not None}
 
@@ -241,8 +267,8 @@ def _bids(case) -> dict:
                 item.get("price") if "price" in item else item.get("amount"))
     at = case.first_time("final_tenders")
     for number, name in enumerate(_bidders(case), 1):
-        bid = {"id": f"{case.id}-bid-{number}", "status": "valid",
-               "tenderers": [_ref(name)]}
+        bid: dict[str, Any] = {"id": f"{case.id}-bid-{number}", "status": "valid",
+                               "tenderers": [_supplier_ref(case, name)]}
         if at:
             bid["date"] = _datetime(at)
         if prices.get(name) is not None:
@@ -254,12 +280,15 @@ def _bids(case) -> dict:
 def _award(case, award: dict) -> dict:
     winner = str(award["winner"])
     standstill = case.data.get("standstill_end")
+    standstill_ends = _datetime(standstill, end_of_day=True) if standstill else None
+    last = _datetime(_last_event(case))
     ended = bool(_signed_at(case)) or (
-        standstill and _datetime(standstill, end_of_day=True) <= _datetime(_last_event(case)))
-    result = {"id": f"{case.id}-award-1", "title": f"Innovation partnership with {winner}",
-              "status": "active" if ended else "pending",
-              "date": _datetime(case.first_time("award") or _last_event(case)),
-              "suppliers": [_ref(winner)]}
+        standstill_ends is not None and last is not None and standstill_ends <= last)
+    result: dict[str, Any] = {
+        "id": f"{case.id}-award-1", "title": f"Innovation partnership with {winner}",
+        "status": "active" if ended else "pending",
+        "date": _datetime(case.first_time("award") or _last_event(case)),
+        "suppliers": [_supplier_ref(case, winner)]}
     if award.get("advantages"):
         result["description"] = f"The winner's advantages: {award['advantages']}"
     value = _contract_value(case)
@@ -281,7 +310,7 @@ def _contract_value(case) -> float | int | None:
     """Development fees (phases x fee) plus the purchase ceiling, else the estimate."""
     documents = case.data.get("tender_documents") or {}
     development = documents.get("development") if isinstance(documents, dict) else None
-    fees = 0
+    fees: float | int = 0
     if isinstance(development, dict):
         fees = (_number(development.get("phases")) or 0) * (
             _number(development.get("fee_per_phase")) or 0)
@@ -293,7 +322,7 @@ def _contract_value(case) -> float | int | None:
 
 def _contract(case, award: dict, with_transactions: bool) -> dict:
     winner = str(award["winner"])
-    contract = {"id": f"{case.id}-contract-1", "awardID": f"{case.id}-award-1",
+    contract: dict[str, Any] = {"id": f"{case.id}-contract-1", "awardID": f"{case.id}-award-1",
                 "title": f"Innovation partnership with {winner}",
                 "status": _contract_status(case),
                 "dateSigned": _datetime(_signed_at(case))}
@@ -301,7 +330,7 @@ def _contract(case, award: dict, with_transactions: bool) -> dict:
     if value is not None:
         contract["value"] = {"amount": value, "currency": CURRENCY}
     end = _purchase(case).get("contract_end")
-    period = {"startDate": contract["dateSigned"]}
+    period: dict[str, Any] = {"startDate": contract["dateSigned"]}
     if end:
         period["endDate"] = _datetime(end, end_of_day=True)
     contract["period"] = period
@@ -311,7 +340,7 @@ def _contract(case, award: dict, with_transactions: bool) -> dict:
 
 
 def _transactions(case, winner: str) -> list[dict]:
-    payer, payee = _buyer(case), _ref(winner)
+    payer, payee = _buyer(case), _supplier_ref(case, winner)
     result = []
     fee_times = case.change_times("fee_ledger")  # one new instalment per change
     for n, fee in enumerate(case.data.get("fee_ledger") or [], 1):
