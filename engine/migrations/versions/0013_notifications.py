@@ -1,15 +1,15 @@
 """notifications: the in-app inbox (one row per user and subject) and each user's
 notification settings
 
-Revision ID: 0005_notifications
-Revises: 0004_api_tokens
+Revision ID: 0013_notifications
+Revises: 0012_api_tokens
 Create Date: 2026-11-30
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_notifications"
-down_revision = "0004_api_tokens"
+revision = "0013_notifications"
+down_revision = "0012_api_tokens"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """outgoing webhooks per authority and their delivery log
 
-Revision ID: 0006_webhooks
-Revises: 0005_notifications
+Revision ID: 0014_webhooks
+Revises: 0013_notifications
 Create Date: 2026-11-30
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_webhooks"
-down_revision = "0005_notifications"
+revision = "0014_webhooks"
+down_revision = "0013_notifications"
 branch_labels = None
 depends_on = None
 
