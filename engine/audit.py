@@ -19,6 +19,7 @@ from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from .models import Event, Instance
+from .tokens import actor_label
 
 try:  # optional: a faster JSON encoder for verifying many events
     import orjson
@@ -95,6 +96,7 @@ def append(session: Session, instance: Instance, kind: str, actor: str, at: date
     ``data`` is deep-copied: later changes to the workflow never reach the record.
     """
     seq = instance.last_seq + 1
+    actor = actor_label(actor)  # "anna (token: sagssystem)" when acting via an API token
     data = copy.deepcopy(data)
     at = at.astimezone(UTC)
     task_id, spec, title, nth = (task.id, task.spec, task.title, task.nth) if task else (

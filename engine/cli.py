@@ -165,6 +165,39 @@ def users_add(ctx, name, authority, groups, audits, password):
     click.echo(f"user {name} ({authority}; groups: {', '.join(split) or '-'})")
 
 
+@main.group()
+def webhooks():
+    """An authority's outgoing webhooks (signed JSON POSTs of chosen audit events)."""
+
+
+@webhooks.command("add")
+@click.option("--authority", required=True)
+@click.option("--url", required=True)
+@click.option("--kinds", required=True, help="Comma-separated event kinds, e.g. "
+                                             "completed,timer_fired")
+@click.pass_context
+@refusals
+def webhooks_add(ctx, authority, url, kinds):
+    """Add a webhook; prints its id and the secret that signs its payloads."""
+    hook, secret = _engine(ctx).add_webhook(authority, url, [
+        k.strip() for k in kinds.split(",") if k.strip()])
+    click.echo(f"webhook {hook}; signing secret (keep it for the receiver): {secret}")
+
+
+@webhooks.command("log")
+@click.argument("webhook_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@refusals
+def webhooks_log(ctx, webhook_id, as_json):
+    """The delivery log of a webhook: each event, its attempts and result."""
+    rows = _engine(ctx).webhook_deliveries(webhook_id)
+    _out(as_json, [{**r.__dict__, "next_attempt_at": str(r.next_attempt_at or ""),
+                    "delivered_at": str(r.delivered_at or "")} for r in rows],
+         [f"event {r.event_id}: {r.status} after {r.attempts} attempt(s): {r.last_result}"
+          for r in rows] or ["no deliveries yet"])
+
+
 @main.command()
 @click.argument("model")
 @click.option("--as", "user", required=True)
@@ -273,6 +306,17 @@ def tick(ctx, now):
             _fail(f"--now {now} is not an ISO time, e.g. 2027-04-07T09:00")
     moved = _engine(ctx).tick(at)
     click.echo(f"{len(moved)} instance(s) moved" + "".join(f"\n  {i}" for i in moved))
+
+
+@main.command()
+@click.pass_context
+@refusals
+def notify(ctx):
+    """Make due notifications (inbox) and e-mail them; run it with tick from cron."""
+    made, sent = _engine(ctx).notify()
+    posted = _engine(ctx).deliver_webhooks()
+    click.echo(f"{made} notification(s) made, {sent} e-mail(s) sent, "
+               f"{posted} webhook delivery(ies)")
 
 
 @main.command()

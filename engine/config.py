@@ -56,6 +56,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OPIFLOW_MODEL_MAX_ELEMENTS", "10000",
             "At most this many XML elements in one BPMN or DMN file (parsing time grows "
             "faster than the element count)."),
+    Setting("OPIFLOW_BASE_URL", "http://127.0.0.1:5000",
+            "The web app's address as users reach it: links in notifications use it."),
+    Setting("OPIFLOW_SMTP_HOST", "",
+            "SMTP server for notification e-mails. Empty: no e-mail, the in-app inbox only. "
+            "For development: `python -m aiosmtpd -n -l localhost:8025` and localhost."),
+    Setting("OPIFLOW_SMTP_PORT", "25", "SMTP port (587 for STARTTLS, 465 for SSL)."),
+    Setting("OPIFLOW_SMTP_TLS", "off", "off, starttls or ssl."),
+    Setting("OPIFLOW_SMTP_USER", "", "SMTP login name (empty: no login)."),
+    Setting("OPIFLOW_SMTP_PASSWORD", "", "SMTP password."),
+    Setting("OPIFLOW_SMTP_FROM", "opiflow@localhost", "The sender of notification e-mails."),
+    Setting("OPIFLOW_DIGEST_HOUR", "7",
+            "Danish local hour after which the daily digest of notifications is sent."),
 )
 
 

@@ -258,3 +258,82 @@ class PhaseChange(Base):
         ForeignKey("instances.id", ondelete="CASCADE"), index=True)
     phase: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ApiToken(Base):
+    """A personal API token: it acts as its user. Only the secret's sha256 is kept."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class NotificationSettings(Base):
+    """What a user is told, how and where: their e-mail, language, kinds and delivery."""
+
+    __tablename__ = "notification_settings"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    language: Mapped[str] = mapped_column(String(5), default="da")
+    kinds: Mapped[list] = mapped_column(JSON, default=list)  # the kinds they want
+    delivery: Mapped[str] = mapped_column(String(20), default="immediate")  # or digest, inbox
+    last_digest_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+
+
+class Notification(Base):
+    """One message to one user, in their inbox. ``key`` names what it is about, and
+    (user, key) is unique: a reminder is made once however many schedulers look."""
+
+    __tablename__ = "notifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(100), index=True)
+    key: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))
+    instance_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    task_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    link: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    # set when e-mailed (or claimed for e-mailing); stays empty for inbox-only users
+    emailed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    __table_args__ = (UniqueConstraint("user_name", "key", name="uq_notifications_user_key"),)
+
+
+class Webhook(Base):
+    """An authority's outgoing webhook: the event kinds it wants, POSTed signed to url.
+    The secret signs the payloads (HMAC), so it is kept as it is, not hashed."""
+
+    __tablename__ = "webhooks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
+    url: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(String(100))
+    kinds: Mapped[list] = mapped_column(JSON, default=list)
+    after_event_id: Mapped[int] = mapped_column(Integer, default=0)  # only later events
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class WebhookDelivery(Base):
+    """One event to one webhook, and how its attempts went (the delivery log)."""
+
+    __tablename__ = "webhook_deliveries"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"),
+                                            index=True)
+    event_id: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))  # pending, delivered, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_result: Mapped[str] = mapped_column(String(300), default="")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    __table_args__ = (UniqueConstraint("webhook_id", "event_id",
+                                       name="uq_webhook_deliveries_event"),)

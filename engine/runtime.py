@@ -463,3 +463,108 @@ class Engine:
             old = designer.version(s, actor, model, from_version)
             ids = [i.id for i in designer.instances_on(s, actor, model, old.version)]
         return [self.migrate(iid, to_version, user, reason, dry_run) for iid in ids]
+
+    # ------------------------------------------------------------- API tokens
+    def create_token(self, user: str, name: str, expires_at: datetime | None = None) -> str:
+        """A new personal API token for ``user``; returns its secret (shown once)."""
+        from . import tokens
+
+        with self.uow() as uow:
+            secret = tokens.create(uow.session, user, name, self.now(), expires_at)
+            store.commit(uow)
+        return secret
+
+    def tokens(self, user: str) -> list:
+        from . import tokens
+
+        with self.uow() as uow:
+            return tokens.listed(uow.session, user)
+
+    def revoke_token(self, user: str, token_id: int) -> None:
+        from . import tokens
+
+        with self.uow() as uow:
+            tokens.revoke(uow.session, user, token_id, self.now())
+            store.commit(uow)
+
+    def token_user(self, secret: str) -> tuple[str, str]:
+        """(user name, token name) for a valid token secret; refuses others (401)."""
+        from . import tokens
+
+        with self.uow() as uow:
+            return tokens.authenticate(uow.session, secret, self.now())
+
+    def model_versions(self, model: str) -> list[dict]:
+        """Every deployed version of ``model``, oldest first."""
+        from .errors import NotFound
+        from .models import ModelVersion
+
+        with self.uow() as uow:
+            rows = uow.session.execute(
+                select(ModelVersion.version, ModelVersion.deployed_at)
+                .where(ModelVersion.model == model).order_by(ModelVersion.id)).all()
+        if not rows:
+            raise NotFound(f"no process model named {model}", hint="see the models")
+        return [{"model": model, "version": v, "deployed_at": at.isoformat()}
+                for v, at in rows]
+
+    # ---------------------------------------------------------- notifications
+    def notify(self, now: datetime | None = None, mailer=None,
+               base_url: str | None = None) -> tuple[int, int]:
+        """Make due notifications and e-mail them: (made, e-mails sent). Exactly once
+        however many processes call it (engine/notify.py)."""
+        from . import notify
+
+        return notify.run(self, clock.aware(now) if now else None,
+                          mailer if mailer is not None else notify.Mailer.from_settings(),
+                          base_url)
+
+    def inbox(self, user: str) -> list:
+        from . import notify
+
+        with self.uow() as uow:
+            return notify.inbox(uow.session, user)
+
+    def mark_read(self, user: str, notification_id: int) -> None:
+        from . import notify
+
+        with self.uow() as uow:
+            notify.mark_read(uow.session, user, notification_id, self.now())
+            store.commit(uow)
+
+    def notification_preferences(self, user: str):
+        from . import notify
+
+        with self.uow() as uow:
+            self.users.actor(uow.session, user)
+            return notify.preferences(uow.session, user)
+
+    def set_notification_preferences(self, user: str, chosen) -> None:
+        from . import notify
+
+        with self.uow() as uow:
+            notify.set_preferences(uow.session, user, chosen)
+            store.commit(uow)
+
+    # --------------------------------------------------------------- webhooks
+    def add_webhook(self, authority: str, url: str, kinds: list[str]) -> tuple[int, str]:
+        """A webhook for ``authority``'s events of ``kinds``: (id, signing secret)."""
+        from . import webhooks
+
+        with self.uow() as uow:
+            made = webhooks.add(uow.session, authority, url, kinds)
+            store.commit(uow)
+        return made
+
+    def deliver_webhooks(self, now: datetime | None = None, poster=None) -> int:
+        """Queue and POST due webhook deliveries; returns how many succeeded."""
+        from . import webhooks
+
+        return webhooks.run(self, clock.aware(now) if now else self.now(),
+                            poster or webhooks.post)
+
+    def webhook_deliveries(self, webhook_id: int) -> list:
+        from . import webhooks
+
+        with self.uow() as uow:
+            return webhooks.deliveries(uow.session, webhook_id)

@@ -72,7 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from flask_wtf.csrf import CSRFProtect
 
-    CSRFProtect(app)
+    CSRFProtect(app)  # kept in app.extensions["csrf"]
 
     from . import auth, errors, i18n, scheduler
 
@@ -89,6 +89,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(audit.bp)
     app.register_blueprint(designer.bp)
     app.register_blueprint(portfolio.bp)
+    from . import api, inbox, tokens
+
+    api.init_app(app)
+    app.register_blueprint(tokens.bp)
+    app.register_blueprint(inbox.bp)
     # (other areas register their blueprints here)
 
     app.add_url_rule("/", "index", lambda: redirect(url_for("tasks.index")))

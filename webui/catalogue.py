@@ -459,3 +459,7 @@ ENGLISH: dict[str, str] = {
          "Colleagues across the authority find it under Lessons."),
     "Gem erfaringen": "Save the lesson",
 }
+
+from .catalogue_api import ENGLISH as _API_ENGLISH  # noqa: E402 - the API's own texts
+
+ENGLISH.update(_API_ENGLISH)

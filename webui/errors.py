@@ -67,8 +67,19 @@ def _unexpected(err: Exception):
                         "systemets administrator."))
 
 
+def _or_problem(handler):
+    """API requests get problem+json (webui/api/problems.py); pages get pages."""
+
+    def handle(err):
+        from .api.problems import is_api_request, problem_response
+
+        return problem_response(err) if is_api_request() else handler(err)
+
+    return handle
+
+
 def init_app(app) -> None:
-    app.register_error_handler(OpiflowError, _engine_error)
-    app.register_error_handler(CSRFError, _csrf_error)
-    app.register_error_handler(HTTPException, _http_error)
-    app.register_error_handler(Exception, _unexpected)
+    app.register_error_handler(OpiflowError, _or_problem(_engine_error))
+    app.register_error_handler(CSRFError, _or_problem(_csrf_error))
+    app.register_error_handler(HTTPException, _or_problem(_http_error))
+    app.register_error_handler(Exception, _or_problem(_unexpected))

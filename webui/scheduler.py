@@ -114,6 +114,14 @@ def tick_job(engine, lock: TimerLock) -> None:
             log.info("timers fired for %d instance(s): %s", len(moved), ", ".join(moved))
     except Exception:
         log.exception("the timer job failed; it runs again at the next interval")
+    try:
+        made, sent = engine.notify()  # exactly once: (user, key) is unique
+        posted = engine.deliver_webhooks()  # once: (webhook, event) is unique
+        if made or sent or posted:
+            log.info("%d notification(s) made, %d e-mail(s) sent, %d webhook delivery(ies)",
+                     made, sent, posted)
+    except Exception:
+        log.exception("the notification job failed; it runs again at the next interval")
 
 
 def init_app(app) -> None:

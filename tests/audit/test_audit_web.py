@@ -104,7 +104,11 @@ def test_auditors_change_nothing(web, deployed, clock):
             response = client.open(path, method=method, data={
                 "approved": "true", "title": "x", "reason": "x", "data": "{}"})
             tried.append((method, path, response.status_code))
-            assert response.status_code in (403, 404, 405), tried[-1]
+            # the auditor's own account (API tokens, notification choices) is theirs to
+            # change; sent this nonsense, those pages refuse it as invalid (422)
+            own = rule.endpoint in ("tokens.create", "inbox.settings")
+            assert response.status_code in ((403, 404, 405, 422) if own else
+                                            (403, 404, 405)), tried[-1]
     assert len(tried) >= 3, tried
     assert dump(deployed) == before
     assert deployed.verify(iid).ok
