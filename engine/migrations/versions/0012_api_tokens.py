@@ -1,14 +1,14 @@
 """personal API tokens (only the secret's sha256 is stored)
 
 Revision ID: 0012_api_tokens
-Revises: 0011
+Revises: 0012_task_list_order
 Create Date: 2026-11-30
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_api_tokens"
-down_revision = "0011"
+down_revision = "0012_task_list_order"
 branch_labels = None
 depends_on = None
 
