@@ -138,7 +138,8 @@ def _through_selection(d: Driver, t0: date, need: str, rounds: int) -> list[str]
     day = lambda n: t0 + timedelta(days=n)  # noqa: E731 - a date n days after the start
     d.at(day(0))
     d.do("Beskriv behovet", "indkob", {
-        "authority": REGION, "need": need, "not_on_market": True,
+        "authority": REGION, "authority_kind": "sub_central", "need": need,
+        "not_on_market": True,
         "justification": "Markedsdialogen viste, at ingen løsning på markedet dækker behovet.",
         "estimated_value": 220_660_000})
     d.do("Udarbejd udbudsmateriale", "indkob", {"tender_documents": _docs(rounds)})

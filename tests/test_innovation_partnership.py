@@ -96,7 +96,8 @@ class Scenario(Driver):
     def tender(self, documents: dict | None = None, applicants=SEVEN) -> None:
         """From the need to the registered applications."""
         self.do("Beskriv behovet", "ida", {
-            "authority": AUTHORITY, "need": "Sammenhængende overvågning af indlagte patienter.",
+            "authority": AUTHORITY, "authority_kind": "sub_central",
+            "need": "Sammenhængende overvågning af indlagte patienter.",
             "justification": "Markedsdialogen viste, at ingen løsning dækker behovet.",
             "not_on_market": True, "estimated_value": 220_660_000})
         self.do("Udarbejd udbudsmateriale", "ida", {"tender_documents": documents or docs()})
@@ -198,8 +199,8 @@ class Scenario(Driver):
                                             "call_off_description": "Monitoreringer",
                                             "contract_closed": closed})
 
-    def to_development(self, documents=None, rounds=1) -> None:
-        """A short procedure (3 applicants, ``rounds`` rounds) up to the first phase."""
+    def to_development_until_award(self, documents=None, rounds=1) -> None:
+        """A short procedure (3 applicants, ``rounds`` rounds) up to the award decision."""
         three = {"Alfa Care": 150_000_000, "Beta Health": 140_000_000,
                  "Gamma Med": 160_000_000}
         self.tender(documents or docs(negotiation={"rounds": rounds}), list(three))
@@ -212,6 +213,10 @@ class Scenario(Driver):
         self.tick("2026-03-03")
         self.evaluate({"Alfa Care": {"K1": 9, "K2": 8}, "Beta Health": {"K1": 7, "K2": 7},
                        "Gamma Med": {"K1": 6, "K2": 6}})
+
+    def to_development(self, documents=None, rounds=1) -> None:
+        """A short procedure (3 applicants, ``rounds`` rounds) up to the first phase."""
+        self.to_development_until_award(documents, rounds)
         self.award_and_sign("Alfa Care")
 
 
@@ -283,6 +288,8 @@ def full_procedure(s: Scenario) -> None:
         "notified": "2026-03-26", "electronic": True}})
     data = s.data()
     assert data["standstill_end"] == "2026-04-07"  # 5 April is a Sunday, 6 April Easter Monday
+    assert "udløber den 7. april 2026" in data["award_notification"]["text"]
+    assert data["threshold"]["below"] is False
     s.tick("2026-04-07", 23)
     assert s.open("Underskriv partnerskabskontrakt") == []
     s.tick("2026-04-08", 0)
@@ -330,7 +337,8 @@ def full_procedure(s: Scenario) -> None:
 def test_tender_documents_go_back_to_procurement_until_legal_approves(scenario):
     s = scenario
     s.do("Beskriv behovet", "ida", {
-        "authority": AUTHORITY, "need": "Overvågning af patienter.", "justification": "Ingen.",
+        "authority": AUTHORITY, "authority_kind": "sub_central",
+        "need": "Overvågning af patienter.", "justification": "Ingen.",
         "not_on_market": True, "estimated_value": 220_660_000})
     unbalanced = docs()
     unbalanced["evaluation_model"]["weights"] = {"quality": 60, "price": 30}
@@ -355,7 +363,8 @@ def test_tender_documents_go_back_to_procurement_until_legal_approves(scenario):
 
 def test_need_already_met_by_the_market_is_refused(scenario):
     scenario.refused("Beskriv behovet", "ida", {
-        "authority": AUTHORITY, "need": "Et nyt journalsystem.",
+        "authority": AUTHORITY, "authority_kind": "sub_central",
+        "need": "Et nyt journalsystem.",
         "justification": "Findes allerede.", "not_on_market": False,
         "estimated_value": 5_000_000}, "not already available")
 

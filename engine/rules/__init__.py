@@ -12,7 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from . import deadlines, fees, negotiation, purchase, scoring, selection, tender_documents
+from . import (
+    award,
+    deadlines,
+    fees,
+    negotiation,
+    purchase,
+    scoring,
+    selection,
+    tender_documents,
+    thresholds,
+)
 
 
 def _iso(fn: Callable[..., date]) -> Callable[..., str]:
@@ -43,6 +53,9 @@ SCRIPT_HELPERS: dict[str, Callable] = {
     "check_requirement_changes": negotiation.check_requirement_changes,
     "check_resubmission_deadline": negotiation.check_resubmission_deadline,
     "check_award_on_initial": negotiation.check_award_on_initial,
+    # award and thresholds
+    "compose_award_notification": award.award_notification,
+    "threshold_check": thresholds.threshold_check,
     # evaluation
     "score_tenders": scoring.score_tenders,
     # development phases

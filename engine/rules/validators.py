@@ -12,7 +12,18 @@ from datetime import date
 
 from engine.errors import RuleViolation
 
-from . import deadlines, fees, negotiation, purchase, scoring, selection, tender_documents
+from . import (
+    award as award_rules,
+)
+from . import (
+    deadlines,
+    fees,
+    negotiation,
+    purchase,
+    scoring,
+    selection,
+    tender_documents,
+)
 from .deadlines import as_date
 
 Validator = Callable[[dict, dict, date], None]
@@ -50,11 +61,20 @@ def need(data: dict, submitted: dict, today: date) -> None:
         raise RuleViolation("Say why no solution on the market covers the need.",
                             hint="It goes into the procurement report (UBL § 174).",
                             field="justification")
+    parts = (submitted.get("estimated_development_value"),
+             submitted.get("estimated_purchase_value"))
+    if all(p is not None for p in parts):
+        award_rules.check_estimated_value(submitted["estimated_value"], *parts)
 
 
 def tender_documents_check(data: dict, submitted: dict, today: date) -> None:
     """UBL §§ 74 stk. 2, 160: everything stated before the notice."""
     tender_documents.check_tender_documents(submitted["tender_documents"])
+    if data.get("estimated_value") is not None:
+        docs = tender_documents.with_defaults(submitted["tender_documents"])
+        award_rules.check_estimated_value(data["estimated_value"],
+                                          tender_documents.total_fees(docs),
+                                          docs["purchase"]["ceiling"], field="purchase.ceiling")
 
 
 def tender_documents_approval(data: dict, submitted: dict, today: date) -> None:
@@ -204,6 +224,10 @@ def award(data: dict, submitted: dict, today: date) -> None:
             f"{decision['winner']!r} is not ranked first in the approved evaluation.",
             hint=f"The winner is {' or '.join(best) or 'the tender ranked first'}.",
             field="award.winner")
+    award_rules.check_real_text(decision["advantages"], "award.advantages",
+                                "The winner's advantages")
+    award_rules.check_real_text(decision["negotiation_account"], "award.negotiation_account",
+                                "The account of the negotiations")
     if as_date(decision["notified"], "award.notified") > today:
         raise RuleViolation("The notification date is in the future.",
                             hint="Register the notification when it has been sent.",
