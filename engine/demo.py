@@ -129,6 +129,8 @@ def _docs(rounds: int, fee: int = 165000) -> dict:
     }
 
 
+ESPD = {"mandatory_exclusion": False, "voluntary_exclusion": False,
+        "meets_minimum_levels": True}
 APPLICANTS = ["Alfa Care", "Beta Health", "Gamma Med", "Delta Sense", "Epsilon IT",
               "Zeta Lab", "Eta Systems"]
 
@@ -150,7 +152,8 @@ def _through_selection(d: Driver, t0: date, need: str, rounds: int) -> list[str]
                                                  "application_deadline": str(day(45))})
     d.tick(day(46))
     d.do("Registrer ansøgninger", "indkob", {"applicants": [
-        {"name": name, "received": str(day(40 + i % 5))} for i, name in enumerate(APPLICANTS)]})
+        {"name": name, "received": str(day(40 + i % 5)), "espd": ESPD}
+        for i, name in enumerate(APPLICANTS)]})
     ratings = [(9, 9), (8, 9), (8, 8), (7, 8), (7, 7), (6, 6)]
     for name, (suitability, rd) in zip(APPLICANTS, ratings, strict=False):
         d.do("Vurder egnethed", "evaluator", {"assessment": {
@@ -200,6 +203,8 @@ def _to_contract(d: Driver, t0: date, bidders: list[str]) -> date:
         {"bidder": b, "price": p - 4_000_000, "solution": "Endelig løsning",
          "received": str(day(112))} for b, p in prices.items()]})
     d.tick(day(115))
+    d.do("Kontroller tilbuddenes konditionsmæssighed", "evaluator", {"conformity": [
+        {"bidder": b, "conforming": True} for b in bidders]})
     for i, bidder in enumerate(bidders):
         d.do("Evaluer tilbud", "evaluator", {"tender_score": {
             "scores": [{"criterion": "K1", "score": 9 - i}, {"criterion": "K2", "score": 8 - i}],
@@ -210,11 +215,13 @@ def _to_contract(d: Driver, t0: date, bidders: list[str]) -> date:
     d.do("Tildelingsbeslutning og underretning", "ledelse", {"award": {
         "winner": bidders[0], "advantages": "Bedste kliniske værdi og brugervenlighed.",
         "negotiation_account": "En runde med mikrosprint; svartiden blev skærpet.",
-        "notified": str(day(125)), "electronic": True}})
+        "notified": str(day(125)), "electronic": True, "documentation": {
+            "exclusion_documented": True, "suitability_documented": True,
+            "checked_on": str(day(122))}}})
     signed = date.fromisoformat(d.data()["standstill_end"]) + timedelta(days=1)
     d.tick(signed, 8)
-    d.do("Underskriv partnerskabskontrakt", "jura", {"contract_signed": str(signed),
-                                                      "signed_by": "Regionsdirektør"})
+    d.do("Underskriv partnerskabskontrakt", "jura", {
+        "contract_signed": str(signed), "signed_by": "Regionsdirektør", "complaints": []})
     return signed
 
 

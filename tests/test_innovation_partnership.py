@@ -47,6 +47,12 @@ SEVEN = ["Alfa Care", "Beta Health", "Gamma Med", "Delta Sense", "Epsilon IT", "
          "Eta Systems"]
 
 
+ESPD = {"mandatory_exclusion": False, "voluntary_exclusion": False,
+        "meets_minimum_levels": True}
+DOCUMENTED = {"exclusion_documented": True, "suitability_documented": True,
+              "checked_on": "2026-03-20"}
+
+
 def docs(**changes) -> dict:
     """The case's tender documents with some sections changed."""
     result = copy.deepcopy(TENDER_DOCUMENTS)
@@ -93,8 +99,9 @@ class Scenario(Driver):
         return err.value
 
     # ------------------------------------------------------------------ stages
-    def tender(self, documents: dict | None = None, applicants=SEVEN) -> None:
-        """From the need to the registered applications."""
+    def tender(self, documents: dict | None = None, applicants=SEVEN,
+               declared: dict[str, dict] | None = None) -> None:
+        """From the need to the registered applications (``declared``: ESPDs by name)."""
         self.do("Beskriv behovet", "ida", {
             "authority": AUTHORITY, "authority_kind": "sub_central",
             "need": "Sammenhængende overvågning af indlagte patienter.",
@@ -108,7 +115,8 @@ class Scenario(Driver):
                                                     "application_deadline": "2025-10-16"})
         self.tick("2025-10-17")
         self.do("Registrer ansøgninger", "ida", {"applicants": [
-            {"name": name, "received": "2025-10-1" + str(i % 6)}
+            {"name": name, "received": "2025-10-1" + str(i % 6),
+             "espd": (declared or {}).get(name, ESPD)}
             for i, name in enumerate(applicants)]})
 
     def prequalify(self, assessments: dict[str, dict]) -> None:
@@ -166,8 +174,15 @@ class Scenario(Driver):
             {"bidder": b, "price": p, "solution": "Endelig", "received": "2026-02-27"}
             for b, p in prices.items()]})
 
-    def evaluate(self, scores: dict[str, dict[str, float]], day="2026-03-10") -> None:
+    def evaluate(self, scores: dict[str, dict[str, float]], day="2026-03-10",
+                 rejected: dict[str, dict] | None = None) -> None:
+        """Check conformity (``rejected`` maps a bidder to its rejection), then score."""
         self.at(day)
+        rejected = rejected or {}
+        self.do("Kontroller tilbuddenes konditionsmæssighed", "eva", {"conformity": [
+            {"bidder": b, "conforming": True} if b not in rejected else
+            {"bidder": b, "conforming": False, **rejected[b]}
+            for b in [*scores, *rejected]]})
         for bidder, by_criterion in scores.items():
             self.do("Evaluer tilbud", "eva", {"tender_score": {
                 "scores": [{"criterion": k, "score": v} for k, v in by_criterion.items()],
@@ -180,13 +195,17 @@ class Scenario(Driver):
         self.do("Tildelingsbeslutning og underretning", "lea", {"award": {
             "winner": winner, "advantages": "Bedste kliniske værdi.",
             "negotiation_account": "Tre runder med mikrosprint.", "notified": notified,
-            "electronic": True}})
+            "electronic": True, "documentation": DOCUMENTED}})
         end = self.data()["standstill_end"]
         next_day = datetime.fromisoformat(end).date().toordinal() + 1
         day = datetime.fromordinal(next_day).date().isoformat()
         self.tick(day, 8)
-        self.do("Underskriv partnerskabskontrakt", "jens", {"contract_signed": day,
-                                                          "signed_by": "Regionsdirektør"})
+        self.sign(day)
+
+    def sign(self, day: str, complaints=()) -> None:
+        self.do("Underskriv partnerskabskontrakt", "jens", {
+            "contract_signed": day, "signed_by": "Regionsdirektør",
+            "complaints": list(complaints)})
 
     def phase(self, decision="approve") -> None:
         self.do("Delmålsvurdering", "lea", {
@@ -273,7 +292,7 @@ def full_procedure(s: Scenario) -> None:
     s.tick("2026-03-02", 12)
     assert s.open("Evaluer tilbud") == []  # the deadline has not passed
     s.tick("2026-03-03", 8)
-    assert len(s.open("Evaluer tilbud")) == 5
+    assert len(s.open("Kontroller tilbuddenes konditionsmæssighed")) == 1
     assert s.data()["final_tenders"][0]["bidder"] == "Alfa Care"  # unsealed
 
     scores = {b: {"K1": 9 - i, "K2": 8 - i} for i, b in enumerate(SEVEN[:5])}
@@ -285,7 +304,7 @@ def full_procedure(s: Scenario) -> None:
     s.do("Tildelingsbeslutning og underretning", "lea", {"award": {
         "winner": "Alfa Care", "advantages": "Bedste kliniske værdi og pris.",
         "negotiation_account": "Tre runder med mikrosprint; svartiden blev ændret.",
-        "notified": "2026-03-26", "electronic": True}})
+        "notified": "2026-03-26", "electronic": True, "documentation": DOCUMENTED}})
     data = s.data()
     assert data["standstill_end"] == "2026-04-07"  # 5 April is a Sunday, 6 April Easter Monday
     assert "udløber den 7. april 2026" in data["award_notification"]["text"]
@@ -294,10 +313,10 @@ def full_procedure(s: Scenario) -> None:
     assert s.open("Underskriv partnerskabskontrakt") == []
     s.tick("2026-04-08", 0)
     s.refused("Underskriv partnerskabskontrakt", "jens",
-              {"contract_signed": "2026-04-07", "signed_by": "Regionsdirektør"},
+              {"contract_signed": "2026-04-07", "signed_by": "Regionsdirektør", "complaints": []},
               "standstill")
     s.do("Underskriv partnerskabskontrakt", "jens",
-         {"contract_signed": "2026-04-08", "signed_by": "Regionsdirektør"})
+         {"contract_signed": "2026-04-08", "signed_by": "Regionsdirektør", "complaints": []})
 
     for phase in range(1, 5):
         assert s.data()["status_phase"] == f"Udviklingsfase {phase}"
@@ -413,7 +432,7 @@ def test_award_on_the_initial_tenders_when_reserved(scenario):
     data = s.data()
     assert data["final_tenders"] == data["initial_tenders"]
     assert data["rounds"] == []
-    assert len(s.open("Evaluer tilbud")) == 3
+    assert len(s.open("Kontroller tilbuddenes konditionsmæssighed")) == 1
 
 
 def test_award_on_the_initial_tenders_is_refused_unless_reserved(scenario):

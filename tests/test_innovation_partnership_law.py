@@ -7,8 +7,11 @@ import pytest
 
 from tests.test_innovation_partnership import (
     AUTHORITY,
+    DOCUMENTED,
+    THREE,
     Scenario,
     docs,
+    qualified,
 )
 
 
@@ -67,13 +70,207 @@ def test_award_notification_states_the_standstill_end(scenario):
     s.at("2026-03-26")
     s.refused("Tildelingsbeslutning og underretning", "lea", {"award": {
         "winner": "Alfa Care", "advantages": "-", "negotiation_account": "En runde.",
-        "notified": "2026-03-26", "electronic": True}}, "placeholder")
+        "notified": "2026-03-26", "electronic": True, "documentation": DOCUMENTED}},
+        "placeholder")
     s.do("Tildelingsbeslutning og underretning", "lea", {"award": {
         "winner": "Alfa Care", "advantages": "Bedste kliniske værdi og pris.",
         "negotiation_account": "En runde med mikrosprint med alle tre tilbudsgivere.",
-        "notified": "2026-03-26", "electronic": True}})
+        "notified": "2026-03-26", "electronic": True, "documentation": DOCUMENTED}})
     data = s.data()
     letter = data["award_notification"]
     assert letter["standstill_end"] == data["standstill_end"] == "2026-04-07"
     assert "Stand still-perioden udløber den 7. april 2026" in letter["text"]
     assert "Klagenævnet for Udbud" in letter["complaint_deadlines"]
+
+
+# ============================================== item 5: what may not change in negotiation
+def to_first_round(s: Scenario) -> None:
+    s.tender(docs(negotiation={"rounds": 1}), list(THREE))
+    s.prequalify({name: qualified(8, 8) for name in THREE})
+    s.invite()
+    s.initial_tenders(THREE)
+    s.at("2025-11-17")
+
+
+def sprint(disclosures) -> dict:
+    return {"sprint": {"held_on": "2025-11-17", "summary": "Sprint med demonstration.",
+                       "disclosures": disclosures}}
+
+
+def test_ceiling_duration_and_maximum_cost_are_not_negotiated(scenario):
+    s = scenario
+    to_first_round(s)
+    for bidder in THREE:
+        s.do("Gennemfør mikrosprint", "ida", sprint([]), item=bidder)
+    for term in ("Kontraktloft", "max_cost", "Kontraktens varighed"):
+        err = s.refused("Forhandlingsrunde", "ida", s.meeting("2025-11-17", [
+            {"requirement": term, "kind": "other", "description": "Hæves med 10 %."}]),
+            "cannot be changed in negotiation")
+        assert err.field == "requirement" and "stay as published" in err.hint
+    s.do("Forhandlingsrunde", "ida", s.meeting("2025-11-17", [
+        {"requirement": "Svartid", "kind": "other", "description": "5 sekunder."}]))
+
+
+def test_disclosure_needs_consent_to_the_specific_information_and_recipient(scenario):
+    s = scenario
+    to_first_round(s)
+    general = [{"information": "Alle oplysninger", "recipients": ["alle"],
+                "consented_on": "2025-11-17", "consent_by": "Direktøren"}]
+    err = s.refused("Gennemfør mikrosprint", "ida", sprint(general), "not a recipient",
+                    item="Alfa Care")
+    assert err.field == "disclosures[0].recipients"
+    specific = [{"information": "Alarmgrænserne i løsningsbeskrivelsen v2",
+                 "recipients": ["Beta Health", "Gamma Med"], "consented_on": "2025-11-17",
+                 "consent_by": "Anne Hansen, direktør"}]
+    s.do("Gennemfør mikrosprint", "ida", sprint(specific), item="Alfa Care")
+    for bidder in ("Beta Health", "Gamma Med"):
+        s.do("Gennemfør mikrosprint", "ida", sprint([]), item=bidder)
+    s.do("Forhandlingsrunde", "ida", s.meeting("2025-11-17"))
+    s.do("Registrer reviderede tilbud", "ida", s.revised(THREE))
+    sprints = s.data()["rounds"][0]["micro_sprints"]
+    assert sprints["Alfa Care"]["disclosures"] == specific
+
+
+# ============================================== item 2: verification before award
+def to_final_tenders(s: Scenario) -> None:
+    to_first_round(s)
+    s.negotiation_round("2025-11-17", THREE)
+    s.final_tenders(THREE)
+    s.tick("2026-03-03")
+    s.at("2026-03-10")
+
+
+def test_non_conforming_final_tender_is_rejected_before_ranking(scenario):
+    s = scenario
+    to_final_tenders(s)
+    row = {"bidder": "Beta Health", "conforming": False, "abnormally_low": True,
+           "reason": "Prisen er ikke forklaret tilfredsstillende."}
+    ok = [{"bidder": b, "conforming": True} for b in ("Alfa Care", "Gamma Med")]
+    err = s.refused("Kontroller tilbuddenes konditionsmæssighed", "eva",
+                    {"conformity": [*ok, row]}, "asked to explain")
+    assert err.field == "conformity[2].explanation_requested_on" and "UBL § 169" in err.message
+    err = s.refused("Kontroller tilbuddenes konditionsmæssighed", "eva",
+                    {"conformity": [*ok, dict(row, reason="", abnormally_low=False)]},
+                    "without a reason")
+    assert err.field == "conformity[2].reason"
+    reason = "Mindstekrav M2 er ikke opfyldt: data behandles uden for EU."
+    s.evaluate({"Alfa Care": {"K1": 9, "K2": 8}, "Gamma Med": {"K1": 6, "K2": 6}},
+               rejected={"Beta Health": {"reason": reason}})
+    data = s.data()
+    assert [r["bidder"] for r in data["evaluation"]] == ["Alfa Care", "Gamma Med"]
+    assert data["rejected_tenders"] == [{"bidder": "Beta Health", "reason": reason,
+                                         "abnormally_low": False,
+                                         "explanation_requested_on": None}]
+    assert [t["bidder"] for t in data["ranked_tenders"]] == ["Alfa Care", "Gamma Med"]
+
+
+def test_award_needs_the_winners_documentation_checked_first(scenario):
+    s = scenario
+    s.to_development_until_award()
+    s.at("2026-03-26")
+    award = {"winner": "Alfa Care", "advantages": "Bedste kliniske værdi og pris.",
+             "negotiation_account": "En runde med mikrosprint med alle tre.",
+             "notified": "2026-03-26", "electronic": True,
+             "documentation": {"exclusion_documented": False,
+                               "suitability_documented": True, "checked_on": "2026-03-20"}}
+    err = s.refused("Tildelingsbeslutning og underretning", "lea", {"award": award},
+                    "has not been checked")
+    assert err.field == "award.documentation.exclusion_documented" and "§ 151" in err.hint
+    award["documentation"].update(exclusion_documented=True, checked_on="2026-03-26")
+    s.do("Tildelingsbeslutning og underretning", "lea", {"award": award})
+    assert s.data()["award"]["documentation"]["checked_on"] == "2026-03-26"
+
+
+def test_an_applicant_with_an_exclusion_ground_is_not_found_qualified(scenario):
+    s = scenario
+    excluded = {"mandatory_exclusion": True, "voluntary_exclusion": False,
+                "meets_minimum_levels": True}
+    s.tender(docs(), list(THREE), declared={"Gamma Med": excluded})
+    assert s.data()["applicants"][2]["espd"] == excluded
+    s.prequalify({"Alfa Care": qualified(8, 8), "Beta Health": qualified(7, 7)})
+    err = s.refused("Vurder egnethed", "eva", {"assessment": qualified(9, 9)},
+                    "no self-cleaning", item="Gamma Med")
+    assert err.field == "assessment.qualified" and "§ 138" in err.hint
+    s.do("Vurder egnethed", "eva", {"assessment": {
+        "qualified": False, "reason": "Obligatorisk udelukkelsesgrund (UBL § 135)."}},
+        item="Gamma Med")
+    assert s.data()["selection"]["invited"] == ["Alfa Care", "Beta Health"]
+
+
+# ======================================================= item 7: complaints
+def test_a_complaint_within_the_standstill_blocks_signing_until_suspension_is_decided(
+        scenario):
+    s = scenario
+    s.to_development_until_award()
+    s.at("2026-03-26")
+    s.do("Tildelingsbeslutning og underretning", "lea", {"award": {
+        "winner": "Alfa Care", "advantages": "Bedste kliniske værdi og pris.",
+        "negotiation_account": "En runde med mikrosprint med alle tre tilbudsgivere.",
+        "notified": "2026-03-26", "electronic": True, "documentation": DOCUMENTED}})
+    assert "Klagenævnet for Udbud" in s.data()["award_notification"]["text"]
+    s.tick("2026-04-08", 8)
+    complaint = {"complainant": "Beta Health", "filed_on": "2026-04-06",
+                 "subject": "Pointgivningen på K1.", "suspension": "pending"}
+    signing = {"contract_signed": "2026-04-08", "signed_by": "Regionsdirektør",
+               "complaints": [complaint]}
+    err = s.refused("Underskriv partnerskabskontrakt", "jens", signing,
+                    "until Klagenævnet for Udbud has decided on suspension")
+    assert err.field == "complaints[0].suspension" and "record it" in err.hint
+    s.at("2026-04-20")
+    granted = dict(complaint, suspension="granted", decided_on="2026-04-20")
+    s.refused("Underskriv partnerskabskontrakt", "jens",
+              dict(signing, contract_signed="2026-04-20", complaints=[granted]),
+              "granted the complaint")
+    refused = dict(complaint, suspension="refused", decided_on="2026-04-20",
+                   outcome="Klagenævnet tillagde ikke klagen opsættende virkning.")
+    s.do("Underskriv partnerskabskontrakt", "jens",
+         dict(signing, contract_signed="2026-04-20", complaints=[refused]))
+    data = s.data()
+    assert data["complaints"] == [dict(refused, within_standstill=True)]
+    assert data["status_phase"] == "Udviklingsfase 1"
+
+
+# ======================================================= item 11: cancellation
+def test_a_cancelled_procedure_states_its_reason_in_the_report(scenario):
+    from engine.errors import InvalidData
+    from engine.export import report
+
+    s = scenario
+    s.tender(docs(), list(THREE))
+    with pytest.raises(InvalidData) as err:
+        s.engine.cancel(s.iid, "ida", "  ")
+    assert err.value.field == "reason" and err.value.hint
+    assert s.show()["status"] == "running"
+    reason = "Behovet er bortfaldet efter regionens omprioritering."
+    s.engine.cancel(s.iid, "ida", reason)
+    assert s.show()["status"] == "cancelled"
+    ctx = report.context(s.engine, s.iid)
+    assert ctx["cancellation"] == reason
+    assert reason in report.html(ctx)
+    assert report.pdf(ctx).startswith(b"%PDF")
+
+
+def test_cancel_from_the_command_line_needs_a_reason(database_url, monkeypatch):
+    from click.testing import CliRunner
+
+    from engine.cli import main
+    from tests.conftest import DATA
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("OPIFLOW_WORKFLOWS", str(DATA))
+    runner = CliRunner()
+
+    def run(*args):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    assert run("init-db").exit_code == 0 and run("deploy").exit_code == 0
+    run("users", "add", "anna", "--authority", "Region Hovedstaden", "--groups", "Indkøb")
+    iid = run("start", "purchase_request", "--as", "anna", "--data",
+              '{"title": "CLI"}').output.strip()
+    missing = run("cancel", iid, "--as", "anna")
+    assert missing.exit_code != 0 and "--reason" in missing.output + missing.stderr
+    blank = run("cancel", iid, "--as", "anna", "--reason", " ")
+    assert blank.exit_code != 0 and "needs a reason" in blank.stderr
+    done = run("cancel", iid, "--as", "anna", "--reason", "Behovet er bortfaldet.")
+    assert done.exit_code == 0 and "cancelled" in done.output
+    assert '"status": "cancelled"' in run("show", iid, "--json").output

@@ -14,6 +14,7 @@ from datetime import date
 
 from . import (
     award,
+    complaints,
     deadlines,
     fees,
     negotiation,
@@ -22,6 +23,7 @@ from . import (
     selection,
     tender_documents,
     thresholds,
+    verification,
 )
 
 
@@ -56,6 +58,11 @@ SCRIPT_HELPERS: dict[str, Callable] = {
     # award and thresholds
     "compose_award_notification": award.award_notification,
     "threshold_check": thresholds.threshold_check,
+    # complaints
+    "register_complaints": complaints.register,
+    # verification
+    "conforming_bidders": verification.conforming_bidders,
+    "rejected_by_conformity": verification.rejected_by_conformity,
     # evaluation
     "score_tenders": scoring.score_tenders,
     # development phases

@@ -29,7 +29,8 @@ def as_amount(value: Any, field: str = "amount") -> Decimal:
 def positive_amount(value: Any, field: str = "amount") -> Decimal:
     amount = as_amount(value, field)
     if amount <= 0:
-        raise RuleViolation(f"{field} must be greater than 0, got {value!r}.", field=field)
+        raise RuleViolation(f"{field} must be greater than 0, got {value!r}.",
+                            hint="Enter an amount above 0 DKK.", field=field)
     return amount
 
 

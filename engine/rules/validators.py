@@ -16,6 +16,7 @@ from . import (
     award as award_rules,
 )
 from . import (
+    complaints,
     deadlines,
     fees,
     negotiation,
@@ -23,6 +24,7 @@ from . import (
     scoring,
     selection,
     tender_documents,
+    verification,
 )
 from .deadlines import as_date
 
@@ -35,7 +37,8 @@ def _names(rows: list[dict], key: str, field: str, allowed: list[str] | None = N
     names = [str(row.get(key, "")).strip() for row in rows]
     for name in names:
         if not name:
-            raise RuleViolation(f"A row has no {what} name.", field=field)
+            raise RuleViolation(f"A row has no {what} name.",
+                                hint=f"Write the name of each {what}.", field=field)
         if names.count(name) > 1:
             raise RuleViolation(f"{name!r} appears more than once.",
                                 hint=f"Register one row per {what}.", field=field)
@@ -94,6 +97,8 @@ def applications(data: dict, submitted: dict, today: date) -> None:
     rows = submitted["applicants"]
     _names(rows, "name", "applicants", what="applicant")
     deadline = as_date(data["application_deadline"], "application_deadline")
+    for i, row in enumerate(rows):
+        verification.check_declaration(row["name"], row.get("espd"), f"applicants[{i}].espd")
     for row in rows:
         if as_date(row["received"], "received") > deadline:
             raise RuleViolation(
@@ -107,6 +112,10 @@ def suitability(data: dict, submitted: dict, today: date) -> None:
     """UBL § 75: qualified applicants are rated, rejected ones get a reason."""
     assessment = dict(submitted["assessment"], applicant=data.get("applicant") or "ansøgeren")
     selection.select_candidates([assessment], selection.MINIMUM_INVITED)
+    if assessment["qualified"] is True:
+        declared = {a.get("name"): a.get("espd") for a in data.get("applicants") or []}
+        verification.check_may_qualify(assessment["applicant"],
+                                       declared.get(assessment["applicant"]))
 
 
 def invitations(data: dict, submitted: dict, today: date) -> None:
@@ -114,6 +123,7 @@ def invitations(data: dict, submitted: dict, today: date) -> None:
     deadline = as_date(submitted["initial_tender_deadline"], "initial_tender_deadline")
     if deadline <= sent:
         raise RuleViolation("The deadline for initial tenders must come after the invitations.",
+                            hint="Set a deadline after the day the invitations are sent.",
                             field="initial_tender_deadline")
     rejected = (data.get("selection") or {}).get("rejected") or []
     if rejected and submitted["rejections_sent"] is not True:
@@ -146,6 +156,14 @@ def negotiation_round(data: dict, submitted: dict, today: date) -> None:
                                             submitted["resubmission_deadline"])
 
 
+def micro_sprint(data: dict, submitted: dict, today: date) -> None:
+    """Dir. Art. 31(4): confidential information shared only with specific consent."""
+    bidder = str(data.get("bidder") or "")
+    others = [b for b in data.get("round_bidders") or [] if b != bidder]
+    negotiation.check_disclosures(submitted["sprint"].get("disclosures", []), bidder,
+                                  others, today)
+
+
 def _scoring_rows(tenders: list[dict]) -> list[dict]:
     return [{"bidder": t["bidder"], "price": t["price"],
              "scores": {s["criterion"]: s["score"] for s in t.get("scores") or []}}
@@ -166,9 +184,13 @@ def revised_tenders(data: dict, submitted: dict, today: date) -> None:
     if missing:
         raise RuleViolation(
             f"To reduce by the award criteria every remaining bidder needs a scored tender; "
-            f"missing: {', '.join(missing)}.", field="revised_tenders")
+            f"missing: {', '.join(missing)}.",
+            hint="Register and score a tender from every remaining bidder, or do not reduce.",
+            field="revised_tenders")
     if "keep_bidders" not in submitted:
-        raise RuleViolation("Say how many bidders continue.", field="keep_bidders")
+        raise RuleViolation("Say how many bidders continue.",
+                            hint="Give the number of bidders that go on to the next round.",
+                            field="keep_bidders")
     ranking = scoring.score_tenders(data["tender_documents"]["evaluation_model"],
                                     _scoring_rows(tenders))
     selection.reduce_bidders([r["bidder"] for r in ranking], submitted["keep_bidders"],
@@ -180,6 +202,7 @@ def final_invitation(data: dict, submitted: dict, today: date) -> None:
     deadline = as_date(submitted["final_tender_deadline"], "final_tender_deadline")
     if deadline <= sent:
         raise RuleViolation("The deadline for final tenders must come after the invitation.",
+                            hint="Set a deadline after the day the invitation is sent.",
                             field="final_tender_deadline")
 
 
@@ -195,6 +218,13 @@ def final_tenders(data: dict, submitted: dict, today: date) -> None:
                 field="final_tenders")
 
 
+def conformity(data: dict, submitted: dict, today: date) -> None:
+    """UBL §§ 159, 169: non-conforming tenders rejected with reasons before ranking; an
+    abnormally low one only after a request for explanation."""
+    bidders = [t["bidder"] for t in data.get("final_tenders") or []]
+    verification.check_conformity(submitted["conformity"], bidders, today)
+
+
 def tender_score(data: dict, submitted: dict, today: date) -> None:
     """Every sub-criterion scored once, on the published scale."""
     model = data["tender_documents"]["evaluation_model"]
@@ -204,6 +234,7 @@ def tender_score(data: dict, submitted: dict, today: date) -> None:
     if sorted(given) != sorted(expected):
         raise RuleViolation(
             f"Score each sub-criterion exactly once: {', '.join(expected)}.",
+            hint="Give one score per sub-criterion of the published model.",
             field="tender_score.scores")
     scoring.parse_tenders(scoring.parse_model(model), [
         {"bidder": "tender", "price": 1, "scores": {r["criterion"]: r["score"] for r in rows}}])
@@ -212,6 +243,7 @@ def tender_score(data: dict, submitted: dict, today: date) -> None:
 def evaluation_approval(data: dict, submitted: dict, today: date) -> None:
     if not submitted["evaluation_approved"] and not submitted["management_comment"].strip():
         raise RuleViolation("Say why the evaluation is sent back.",
+                            hint="Write what the evaluators must look at again.",
                             field="management_comment")
 
 
@@ -224,6 +256,8 @@ def award(data: dict, submitted: dict, today: date) -> None:
             f"{decision['winner']!r} is not ranked first in the approved evaluation.",
             hint=f"The winner is {' or '.join(best) or 'the tender ranked first'}.",
             field="award.winner")
+    verification.check_winner_documentation(decision["winner"], decision.get("documentation"),
+                                            decision["notified"], today)
     award_rules.check_real_text(decision["advantages"], "award.advantages",
                                 "The winner's advantages")
     award_rules.check_real_text(decision["negotiation_account"], "award.negotiation_account",
@@ -243,6 +277,7 @@ def partnership_contract(data: dict, submitted: dict, today: date) -> None:
             f"The contract cannot be signed before the standstill period ends on "
             f"{standstill.isoformat()}.", field="contract_signed",
             hint="Sign it on the next day or later.")
+    complaints.check_signing(submitted.get("complaints", []), standstill, signed)
 
 
 def milestone_review(data: dict, submitted: dict, today: date) -> None:
@@ -275,10 +310,12 @@ VALIDATORS: dict[str, Validator] = {
     "suitability": suitability,
     "invitations": invitations,
     "initial_tenders": initial_tenders,
+    "micro_sprint": micro_sprint,
     "negotiation_round": negotiation_round,
     "revised_tenders": revised_tenders,
     "final_invitation": final_invitation,
     "final_tenders": final_tenders,
+    "conformity": conformity,
     "tender_score": tender_score,
     "evaluation_approval": evaluation_approval,
     "award": award,
