@@ -126,6 +126,8 @@ def _docs(rounds: int, fee: int = 165000) -> dict:
                      "max_cost": 200_000_000, "contract_end": "2030-12-31",
                      "ceiling": 220_000_000},
         "ipr": "Leverandøren ejer rettighederne; regionen får en tidsubegrænset brugsret.",
+        "selection": {"rd_weight": 50, "minimum_levels": {"suitability": 4, "rd_capacity": 4},
+                      "tie_break": "rd_capacity"},
     }
 
 

@@ -42,6 +42,8 @@ TENDER_DOCUMENTS = {
                  "max_cost": 200_000_000, "contract_end": "2030-12-31",
                  "ceiling": 220_000_000},
     "ipr": "Leverandøren ejer rettighederne; regionen får en tidsubegrænset brugsret.",
+    "selection": {"rd_weight": 50, "minimum_levels": {"suitability": 4, "rd_capacity": 4},
+                  "tie_break": "rd_capacity"},
 }
 SEVEN = ["Alfa Care", "Beta Health", "Gamma Med", "Delta Sense", "Epsilon IT", "Zeta Lab",
          "Eta Systems"]

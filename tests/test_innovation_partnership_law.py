@@ -274,3 +274,54 @@ def test_cancel_from_the_command_line_needs_a_reason(database_url, monkeypatch):
     done = run("cancel", iid, "--as", "anna", "--reason", "Behovet er bortfaldet.")
     assert done.exit_code == 0 and "cancelled" in done.output
     assert '"status": "cancelled"' in run("show", iid, "--json").output
+
+
+# =============================================== items 3-4: selection and reduction
+def test_a_tie_at_the_cut_off_is_decided_by_the_authority_with_a_reason(scenario):
+    from tests.test_innovation_partnership import SEVEN
+
+    s = scenario
+    published = docs(selection={"tie_break": "decide"})
+    s.tender(published)
+    ratings = [(9, 9), (8, 9), (8, 8), (7, 8), (6, 6), (6, 6), (5, 5)]
+    s.prequalify({n: qualified(*r) for n, r in zip(SEVEN, ratings, strict=True)})
+    selection = s.data()["selection"]
+    assert selection["tie"] == {"applicants": ["Epsilon IT", "Zeta Lab"], "places": 1}
+    assert s.data()["bidders"] == SEVEN[:4]
+    invite = {"invitations_sent": "2025-10-20", "initial_tender_deadline": "2025-11-10",
+              "rejections_sent": True}
+    s.at("2025-10-20")
+    err = s.refused("Send opfordring til at afgive tilbud", "ida", invite, "choose exactly 1")
+    assert err.field == "tie_decision.chosen" and "list order never does" in err.hint
+    reason = "Zeta Lab har dokumenteret klinisk afprøvning; Epsilon IT har ikke."
+    s.do("Send opfordring til at afgive tilbud", "ida",
+         dict(invite, tie_decision={"chosen": ["Zeta Lab"], "reason": reason}))
+    data = s.data()
+    assert data["bidders"] == [*SEVEN[:4], "Zeta Lab"]
+    assert data["selection"]["tie_decision"] == {"chosen": ["Zeta Lab"], "reason": reason}
+    lost = {r["applicant"]: r["reason"] for r in data["selection"]["rejected"]}
+    assert reason in lost["Epsilon IT"]
+
+
+def test_reduction_keeps_at_least_two_and_tells_the_reduced_why(scenario):
+    s = scenario
+    s.tender(docs(negotiation={"rounds": 2}), list(THREE))
+    s.prequalify({name: qualified(8, 8) for name in THREE})
+    s.invite()
+    s.initial_tenders(THREE)
+    s.at("2025-11-17")
+    for bidder in THREE:
+        s.do("Gennemfør mikrosprint", "ida", sprint([]), item=bidder)
+    s.do("Forhandlingsrunde", "ida", s.meeting("2025-11-17"))
+    scores = {"Alfa Care": {"K1": 9, "K2": 8}, "Beta Health": {"K1": 5, "K2": 5},
+              "Gamma Med": {"K1": 7, "K2": 7}}
+    err = s.refused("Registrer reviderede tilbud", "ida", s.revised(THREE, 1, scores),
+                    "genuine competition")
+    assert err.field == "keep"
+    s.do("Registrer reviderede tilbud", "ida", s.revised(THREE, 2, scores))
+    first = s.data()["rounds"][0]
+    assert first["bidders_after"] == ["Alfa Care", "Gamma Med"]
+    [notice] = first["reduction_notices"]
+    assert notice["bidder"] == "Beta Health"
+    assert notice["continuing"] == ["Alfa Care", "Gamma Med"]
+    assert "nr. 3" in notice["reason"]

@@ -52,6 +52,8 @@ SCRIPT_HELPERS: dict[str, Callable] = {
     # selection and negotiation
     "select_candidates": selection.select_candidates,
     "reduce_bidders": selection.reduce_bidders,
+    "reduction_notices": selection.reduction_notices,
+    "apply_tie_decision": selection.apply_tie_decision,
     "check_requirement_changes": negotiation.check_requirement_changes,
     "check_resubmission_deadline": negotiation.check_resubmission_deadline,
     "check_award_on_initial": negotiation.check_award_on_initial,

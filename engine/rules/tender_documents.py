@@ -12,7 +12,9 @@ Shape (the BPMN forms use it)::
                      (default 165000), "termination_allowed": bool},
      "purchase": {"performance_levels": str, "max_cost": number > 0,
                   "contract_end": "YYYY-MM-DD", "ceiling": number > 0 (default 220000000)},
-     "ipr": str}
+     "ipr": str,
+     "selection": {"rd_weight": percent (1..99), "minimum_levels": {"suitability": n,
+                   "rd_capacity": n}, "tie_break": "rd_capacity"|"suitability"|"decide"}}
 
 Once the notice is published, ``locked_part(docs)`` is frozen (Dir. Art. 31(3)).
 """
@@ -25,7 +27,7 @@ from engine.errors import RuleViolation
 from engine.rules.deadlines import as_date
 from engine.rules.fees import Amount, plain, positive_amount
 from engine.rules.scoring import parse_model
-from engine.rules.selection import MINIMUM_INVITED
+from engine.rules.selection import MINIMUM_INVITED, check_selection_rules
 
 DEFAULTS: dict[str, Any] = {"max_invited": 5}
 SECTION_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -152,6 +154,7 @@ def check_tender_documents(docs: dict) -> None:
     positive_amount(purchase["ceiling"], "purchase.ceiling")
 
     _text(docs, "ipr", "ipr", "the IPR arrangement")
+    check_selection_rules(docs.get("selection"))
 
 
 def total_fees(docs: dict) -> Amount:

@@ -111,7 +111,8 @@ def applications(data: dict, submitted: dict, today: date) -> None:
 def suitability(data: dict, submitted: dict, today: date) -> None:
     """UBL § 75: qualified applicants are rated, rejected ones get a reason."""
     assessment = dict(submitted["assessment"], applicant=data.get("applicant") or "ansøgeren")
-    selection.select_candidates([assessment], selection.MINIMUM_INVITED)
+    selection.select_candidates([assessment], selection.MINIMUM_INVITED,
+                                (data.get("tender_documents") or {}).get("selection"))
     if assessment["qualified"] is True:
         declared = {a.get("name"): a.get("espd") for a in data.get("applicants") or []}
         verification.check_may_qualify(assessment["applicant"],
@@ -125,7 +126,9 @@ def invitations(data: dict, submitted: dict, today: date) -> None:
         raise RuleViolation("The deadline for initial tenders must come after the invitations.",
                             hint="Set a deadline after the day the invitations are sent.",
                             field="initial_tender_deadline")
-    rejected = (data.get("selection") or {}).get("rejected") or []
+    decided = selection.apply_tie_decision(data.get("selection") or {"rejected": []},
+                                           submitted.get("tie_decision"))
+    rejected = decided.get("rejected") or []
     if rejected and submitted["rejections_sent"] is not True:
         names = ", ".join(r["applicant"] for r in rejected)
         raise RuleViolation(
@@ -194,7 +197,7 @@ def revised_tenders(data: dict, submitted: dict, today: date) -> None:
     ranking = scoring.score_tenders(data["tender_documents"]["evaluation_model"],
                                     _scoring_rows(tenders))
     selection.reduce_bidders([r["bidder"] for r in ranking], submitted["keep_bidders"],
-                             announced)
+                             announced, [r["rank"] for r in ranking])
 
 
 def final_invitation(data: dict, submitted: dict, today: date) -> None:
@@ -287,6 +290,7 @@ def milestone_review(data: dict, submitted: dict, today: date) -> None:
     if submitted["phase_decision"] == "terminate":
         fees.check_termination(development["termination_allowed"], data["phase_no"])
     else:
+        fees.check_phase_approval(submitted.get("intermediate_targets"), data["phase_no"])
         fees.book_fee(data.get("fee_ledger") or [], data["phase_no"],
                       development["fee_per_phase"], tender_documents.total_fees(docs),
                       development["phases"])

@@ -28,6 +28,12 @@ NEED = {"authority": "Region H", "authority_kind": "sub_central", "need": "Overv
 AWARD = {"winner": "Alfa Care", "advantages": "Bedste kliniske værdi og pris.",
          "negotiation_account": "Tre runder med mikrosprint med alle.",
          "notified": "2026-03-26", "electronic": True, "documentation": DOCUMENTED}
+APPROVE = {"phase_decision": "approve", "intermediate_targets": [
+    {"target": "Prototype afprøvet", "met": True}]}
+TIED = {"invited": ["A"], "rejected": [], "tie": {"applicants": ["E", "F"], "places": 1},
+        "ranking": [{"applicant": n, "invited": None} for n in "AEF"]}
+INVITED = {"invitations_sent": "2025-10-20", "initial_tender_deadline": "2025-11-10",
+           "rejections_sent": True}
 EXCLUDED = dict(ESPD, mandatory_exclusion=True)
 APPLIED = {"applicant": "A", "applicants": [{"name": "A", "espd": EXCLUDED}]}
 QUALIFIED = {"assessment": {"qualified": True, "suitability": 5, "rd_capacity": 5}}
@@ -111,6 +117,9 @@ REFUSED = [
     ("invitations", {"selection": {"rejected": [{"applicant": "Z", "reason": "r"}]}},
      {"invitations_sent": "2025-10-20", "initial_tender_deadline": "2025-11-10",
       "rejections_sent": False}, "rejections_sent", "told why"),
+    ("invitations", {"selection": TIED}, dict(INVITED, tie_decision={
+        "chosen": ["E"], "reason": "x"}), "tie_decision.reason", "no reason"),
+    ("invitations", {"selection": TIED}, INVITED, "tie_decision.chosen", "choose exactly 1"),
     ("initial_tenders", {"bidders": BIDDERS}, {"initial_tenders": [
         {"bidder": "Omega", "price": 1}], "award_on_initial": False}, "initial_tenders",
      "not one of the bidders"),
@@ -144,6 +153,8 @@ REFUSED = [
      "how many"),
     ("revised_tenders", ROUND_DATA, revised(*ALL3, reduce=True, keep=3), "keep",
      "Cannot keep 3"),
+    ("revised_tenders", ROUND_DATA, revised(*ALL3, reduce=True, keep=1), "keep",
+     "genuine competition"),
     ("final_invitation", {}, {"final_invitation_sent": "2026-02-16",
                               "final_tender_deadline": "2026-02-16"},
      "final_tender_deadline", "after the invitation"),
@@ -196,7 +207,11 @@ REFUSED = [
         "development", termination_allowed=False)), {"phase_decision": "terminate"},
      "termination_allowed", "did not announce"),
     ("milestone_review", dict(PHASE, fee_ledger=[{"phase": 2, "amount": 165000}]),
-     {"phase_decision": "approve"}, "phase", "already booked"),
+     APPROVE, "phase", "already booked"),
+    ("milestone_review", PHASE, dict(APPROVE, intermediate_targets=[
+        {"target": "Prototype afprøvet", "met": True}, {"target": "Klinisk test",
+                                                         "met": False}]),
+     "intermediate_targets", "'Klinisk test' were not met"),
     ("call_off", PURCHASE, {"call_off_amount": 1_000_001, "call_off_date": "2028-01-01"},
      "amount", "ceiling"),
     ("call_off", PURCHASE, {"call_off_amount": 1, "call_off_date": "2031-01-01"}, "date",
@@ -221,6 +236,8 @@ ACCEPTED = [
     ("invitations", {"selection": {"rejected": []}}, {
         "invitations_sent": "2025-10-20", "initial_tender_deadline": "2025-10-21",
         "rejections_sent": False}),
+    ("invitations", {"selection": TIED}, dict(INVITED, tie_decision={
+        "chosen": ["F"], "reason": "Den stærkeste kliniske reference."})),
     ("initial_tenders", {"bidders": BIDDERS, "tender_documents": docs_with(
         "negotiation", award_on_initial_reserved=True)},
      {"initial_tenders": [{"bidder": "Alfa Care", "price": 1}], "award_on_initial": True}),
@@ -253,7 +270,7 @@ ACCEPTED = [
      {"contract_signed": "2026-04-08", "signed_by": "X", "complaints": [
          {"complainant": "B", "filed_on": "2026-04-07", "subject": "K1",
           "suspension": "refused", "decided_on": "2026-04-08"}]}),
-    ("milestone_review", PHASE, {"phase_decision": "approve"}),
+    ("milestone_review", PHASE, APPROVE),
     ("milestone_review", PHASE, {"phase_decision": "terminate"}),
     ("call_off", PURCHASE, {"call_off_amount": 1_000_000, "call_off_date": "2030-12-31"}),
     ("call_off", PURCHASE, {"call_off_amount": 0, "call_off_date": "2031-06-01"}),
