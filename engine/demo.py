@@ -128,6 +128,9 @@ def _docs(rounds: int, fee: int = 165000) -> dict:
         "ipr": "Leverandøren ejer rettighederne; regionen får en tidsubegrænset brugsret.",
         "selection": {"rd_weight": 50, "minimum_levels": {"suitability": 4, "rd_capacity": 4},
                       "tie_break": "rd_capacity"},
+        "participant_remuneration": "Deltagerne honoreres med 165.000 kr. pr. godkendt fase.",
+        "ipr_terms": {"on_termination": "Regionen beholder brugsret til godkendte faser.",
+                      "on_purchase": "Regionen får tidsubegrænset brugsret til løsningen."},
     }
 
 
@@ -159,9 +162,11 @@ def _through_selection(d: Driver, t0: date, need: str, rounds: int) -> list[str]
     ratings = [(9, 9), (8, 9), (8, 8), (7, 8), (7, 7), (6, 6)]
     for name, (suitability, rd) in zip(APPLICANTS, ratings, strict=False):
         d.do("Vurder egnethed", "evaluator", {"assessment": {
-            "qualified": True, "suitability": suitability, "rd_capacity": rd}}, item=name)
+            "qualified": True, "suitability": suitability, "rd_capacity": rd,
+            "impartiality": {"conflict": False}}}, item=name)
     d.do("Vurder egnethed", "evaluator", {"assessment": {
-        "qualified": False, "reason": "Mangler erfaring med klinisk udvikling."}},
+        "qualified": False, "reason": "Mangler erfaring med klinisk udvikling.",
+        "impartiality": {"conflict": False}}},
         item=APPLICANTS[-1])
     d.at(day(50))
     d.do("Send opfordring til at afgive tilbud", "indkob", {
@@ -210,7 +215,8 @@ def _to_contract(d: Driver, t0: date, bidders: list[str]) -> date:
     for i, bidder in enumerate(bidders):
         d.do("Evaluer tilbud", "evaluator", {"tender_score": {
             "scores": [{"criterion": "K1", "score": 9 - i}, {"criterion": "K2", "score": 8 - i}],
-            "justification": "Vurderet efter underkriterierne."}}, item=bidder)
+            "justification": "Vurderet efter underkriterierne.",
+            "impartiality": {"conflict": False}}}, item=bidder)
     d.do("Godkend evaluering", "ledelse", {"evaluation_approved": True,
                                            "management_comment": "Godkendt."})
     d.at(day(125))

@@ -44,6 +44,10 @@ TENDER_DOCUMENTS = {
     "ipr": "Leverandøren ejer rettighederne; regionen får en tidsubegrænset brugsret.",
     "selection": {"rd_weight": 50, "minimum_levels": {"suitability": 4, "rd_capacity": 4},
                   "tie_break": "rd_capacity"},
+    "participant_remuneration": "Deltagerne honoreres med 165.000 kr. pr. godkendt fase.",
+    "ipr_terms": {"on_termination": "Regionen beholder brugsret til resultaterne af "
+                                    "godkendte faser.",
+                  "on_purchase": "Regionen får tidsubegrænset brugsret til løsningen."},
 }
 SEVEN = ["Alfa Care", "Beta Health", "Gamma Med", "Delta Sense", "Epsilon IT", "Zeta Lab",
          "Eta Systems"]
@@ -66,12 +70,16 @@ def docs(**changes) -> dict:
     return result
 
 
+NO_CONFLICT = {"conflict": False}
+
+
 def qualified(suitability: float, rd: float) -> dict:
-    return {"qualified": True, "suitability": suitability, "rd_capacity": rd}
+    return {"qualified": True, "suitability": suitability, "rd_capacity": rd,
+            "impartiality": NO_CONFLICT}
 
 
 def unqualified(reason: str = "Mangler erfaring med klinisk udvikling.") -> dict:
-    return {"qualified": False, "reason": reason}
+    return {"qualified": False, "reason": reason, "impartiality": NO_CONFLICT}
 
 
 class Scenario(Driver):
@@ -188,7 +196,8 @@ class Scenario(Driver):
         for bidder, by_criterion in scores.items():
             self.do("Evaluer tilbud", "eva", {"tender_score": {
                 "scores": [{"criterion": k, "score": v} for k, v in by_criterion.items()],
-                "justification": "Vurderet efter underkriterierne."}}, item=bidder)
+                "justification": "Vurderet efter underkriterierne.",
+                "impartiality": NO_CONFLICT}}, item=bidder)
         self.do("Godkend evaluering", "lea", {"evaluation_approved": True,
                                               "management_comment": ""})
 

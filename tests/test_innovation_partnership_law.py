@@ -192,7 +192,8 @@ def test_an_applicant_with_an_exclusion_ground_is_not_found_qualified(scenario):
                     "no self-cleaning", item="Gamma Med")
     assert err.field == "assessment.qualified" and "§ 138" in err.hint
     s.do("Vurder egnethed", "eva", {"assessment": {
-        "qualified": False, "reason": "Obligatorisk udelukkelsesgrund (UBL § 135)."}},
+        "qualified": False, "reason": "Obligatorisk udelukkelsesgrund (UBL § 135).",
+        "impartiality": {"conflict": False}}},
         item="Gamma Med")
     assert s.data()["selection"]["invited"] == ["Alfa Care", "Beta Health"]
 
@@ -325,3 +326,49 @@ def test_reduction_keeps_at_least_two_and_tells_the_reduced_why(scenario):
     assert notice["bidder"] == "Beta Health"
     assert notice["continuing"] == ["Alfa Care", "Gamma Med"]
     assert "nr. 3" in notice["reason"]
+
+
+# ================================== item 8: targets; item 12: remuneration and IPR
+def test_a_phase_with_a_missed_target_is_never_paid(scenario):
+    s = scenario
+    s.to_development()
+    err = s.refused("Delmålsvurdering", "lea", {
+        "intermediate_targets": [{"target": "Prototype afprøvet", "met": True},
+                                 {"target": "Klinisk test gennemført", "met": False}],
+        "phase_decision": "approve", "decision_reason": "Næsten nået."},
+        "never paid")
+    assert err.field == "intermediate_targets" and "rework" in err.hint
+    s.phase("approve")
+    assert s.data()["fee_ledger"] == [{"phase": 1, "amount": 165000}]
+
+
+def test_remuneration_and_ipr_on_termination_and_purchase_are_stated_up_front(scenario):
+    s = scenario
+    s.do("Beskriv behovet", "ida", need())
+    silent = docs()
+    silent["ipr_terms"]["on_termination"] = "  "  # the form takes it, the rule does not
+    err = s.refused("Udarbejd udbudsmateriale", "ida", {"tender_documents": silent},
+                    "IPR terms if the partnership is terminated")
+    assert err.field == "ipr_terms.on_termination" and "before the notice" in err.hint
+    s.do("Udarbejd udbudsmateriale", "ida", {"tender_documents": docs()})
+    assert s.open("Godkend udbudsmateriale")
+
+
+# ======================================================= item 10: conflicts of interest
+def test_an_evaluator_with_a_conflict_is_excluded_from_the_assessment(scenario):
+    from engine.export import report
+
+    s = scenario
+    s.tender(docs(), list(THREE))
+    conflict = dict(qualified(8, 8), impartiality={"conflict": True,
+                                                   "description": "Tidligere ansat."})
+    err = s.refused("Vurder egnethed", "eva", {"assessment": conflict}, "excluded",
+                    item="Alfa Care")
+    assert err.field == "assessment.impartiality.conflict" and "unclaim" in err.hint
+    silent = {k: v for k, v in qualified(8, 8).items() if k != "impartiality"}
+    s.refused("Vurder egnethed", "eva", {"assessment": silent}, "before assessing",
+              item="Alfa Care")
+    s.prequalify({name: qualified(8, 8) for name in THREE})
+    ctx = report.context(s.engine, s.iid)
+    assert ctx["conflicts"].startswith("3 af 3 vurderinger har en erklæring")
+    assert "ingen interessekonflikt erklæret" in report.html(ctx)

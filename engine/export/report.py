@@ -100,9 +100,23 @@ def context(engine, instance_id: str, user: str | None = None) -> dict:
                              if isinstance(t, dict)],
         "complaints": [c for c in _list(data.get("complaints")) if isinstance(c, dict)],
         "cancellation": _cancellation(data, case.events),
+        "conflicts": _conflicts(data),
         "sections": SECTIONS,
         "missing": MISSING,
     }
+
+
+def _conflicts(data: dict) -> str | None:
+    """What the evaluators declared about conflicts of interest (UBL § 4)."""
+    from ..rules.impartiality import declarations
+
+    rows = [*_list(data.get("assessments")), *_dict(data.get("tender_scores")).values()]
+    summary = declarations(rows)
+    if not summary["declared"]:
+        return None
+    return (f"{summary['declared']} af {summary['assessments']} vurderinger har en erklæring; "
+            "ingen interessekonflikt erklæret. En erklæret konflikt udelukker personen fra "
+            "vurderingen (systemet afviser vurderingen).")
 
 
 def _cancellation(data: dict, events) -> str | None:

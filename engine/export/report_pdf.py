@@ -120,6 +120,7 @@ def render(ctx: dict) -> bytes:
     table(["Klager", "Indgivet", "Emne", "Opsættende virkning", "Udfald"],
           [[c.get("complainant"), c.get("filed_on"), c.get("subject"), c.get("suspension"),
             c.get("outcome")] for c in ctx["complaints"]])
+    line("Interessekonflikter (UBL § 4)", ctx["conflicts"] or ctx["missing"])
     line("Aflysning", ctx["cancellation"] or "Proceduren er ikke aflyst.")
     heading("10")
     pdf.set_font("Helvetica", "B", 10)

@@ -19,6 +19,7 @@ from . import (
     complaints,
     deadlines,
     fees,
+    impartiality,
     negotiation,
     purchase,
     scoring,
@@ -111,6 +112,8 @@ def applications(data: dict, submitted: dict, today: date) -> None:
 def suitability(data: dict, submitted: dict, today: date) -> None:
     """UBL § 75: qualified applicants are rated, rejected ones get a reason."""
     assessment = dict(submitted["assessment"], applicant=data.get("applicant") or "ansøgeren")
+    impartiality.check_declaration(assessment.get("impartiality"), assessment["applicant"],
+                                   "assessment.impartiality")
     selection.select_candidates([assessment], selection.MINIMUM_INVITED,
                                 (data.get("tender_documents") or {}).get("selection"))
     if assessment["qualified"] is True:
@@ -230,6 +233,9 @@ def conformity(data: dict, submitted: dict, today: date) -> None:
 
 def tender_score(data: dict, submitted: dict, today: date) -> None:
     """Every sub-criterion scored once, on the published scale."""
+    impartiality.check_declaration(submitted["tender_score"].get("impartiality"),
+                                   data.get("bidder") or "tilbudsgiveren",
+                                   "tender_score.impartiality")
     model = data["tender_documents"]["evaluation_model"]
     rows = submitted["tender_score"]["scores"]
     given = [r["criterion"] for r in rows]

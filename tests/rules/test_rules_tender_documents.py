@@ -32,6 +32,10 @@ DOCS = {
                  "max_cost": 50000000, "contract_end": "2030-12-31", "ceiling": 220000000},
     "selection": {"rd_weight": 50, "minimum_levels": {"suitability": 4},
                   "tie_break": "decide"},
+    "participant_remuneration": "Deltagerne honoreres med 165.000 kr. pr. godkendt fase.",
+    "ipr_terms": {"on_termination": "Regionen beholder brugsret til resultaterne af "
+                                    "godkendte faser.",
+                  "on_purchase": "Regionen får tidsubegrænset brugsret til løsningen."},
     "ipr": "Ordregiver får brugsret; leverandøren beholder ejendomsretten",
 }
 
@@ -104,6 +108,10 @@ DELETE = object()
     (edit(["selection", "minimum_levels", "suitability"], 11),
      "selection.minimum_levels.suitability"),
     (edit(["selection", "tie_break"], "list_order"), "selection.tie_break"),
+    (edit(["participant_remuneration"], DELETE), "participant_remuneration"),
+    (edit(["ipr_terms"], DELETE), "ipr_terms"),
+    (edit(["ipr_terms", "on_termination"], " "), "ipr_terms.on_termination"),
+    (edit(["ipr_terms", "on_purchase"], DELETE), "ipr_terms.on_purchase"),
     (edit(["ipr"], ""), "ipr"),
     (edit(["ipr"], DELETE), "ipr"),
 ])

@@ -36,7 +36,9 @@ INVITED = {"invitations_sent": "2025-10-20", "initial_tender_deadline": "2025-11
            "rejections_sent": True}
 EXCLUDED = dict(ESPD, mandatory_exclusion=True)
 APPLIED = {"applicant": "A", "applicants": [{"name": "A", "espd": EXCLUDED}]}
-QUALIFIED = {"assessment": {"qualified": True, "suitability": 5, "rd_capacity": 5}}
+NONE = {"conflict": False}
+QUALIFIED = {"assessment": {"qualified": True, "suitability": 5, "rd_capacity": 5,
+                            "impartiality": NONE}}
 FINAL = {"final_tenders": [{"bidder": b} for b in ("Alfa Care", "Beta Health")]}
 LOW = {"bidder": "Beta Health", "conforming": False, "reason": "Prisen er ikke forklaret.",
        "abnormally_low": True}
@@ -101,15 +103,25 @@ REFUSED = [
      {"applicants": [{"name": "A", "received": "2025-10-01", "espd": {
          "mandatory_exclusion": False}}]}, "applicants[0].espd.voluntary_exclusion",
      "does not say"),
+    ("suitability", APPLIED, {"assessment": {"qualified": False, "reason": "x"}},
+     "assessment.impartiality.conflict", "before assessing"),
+    ("suitability", APPLIED, {"assessment": {"qualified": False, "reason": "x",
+                                             "impartiality": {"conflict": True}}},
+     "assessment.impartiality.conflict", "excluded"),
+    ("tender_score", {"tender_documents": DOCS, "bidder": "B"}, {"tender_score": {
+        "scores": SCORES, "impartiality": {"conflict": True, "description": "Min bror."}}},
+     "tender_score.impartiality.conflict", "excluded"),
     ("suitability", APPLIED, QUALIFIED, "assessment.qualified", "no self-cleaning"),
     ("suitability", {"applicant": "A", "applicants": [
         {"name": "A", "espd": dict(ESPD, meets_minimum_levels=False)}]}, QUALIFIED,
      "assessment.qualified", "minimum suitability levels"),
     ("suitability", {"applicant": "A", "applicants": [{"name": "A"}]}, QUALIFIED,
      "assessment.qualified", "no declaration"),
-    ("suitability", {"applicant": "A"}, {"assessment": {"qualified": False}}, "reason",
-     "no reason"),
-    ("suitability", {"applicant": "A"}, {"assessment": {"qualified": True, "suitability": 5}},
+    ("suitability", {"applicant": "A"}, {"assessment": {"qualified": False,
+                                                        "impartiality": NONE}},
+     "reason", "no reason"),
+    ("suitability", {"applicant": "A"}, {"assessment": {"qualified": True, "suitability": 5,
+                                                  "impartiality": NONE}},
      "rd_capacity", "no rd_capacity"),
     ("invitations", {}, {"invitations_sent": "2025-10-20", "initial_tender_deadline":
                          "2025-10-20", "rejections_sent": True}, "initial_tender_deadline",
@@ -178,9 +190,11 @@ REFUSED = [
                                           dict(LOW, abnormally_low=False)]},
      "conformity", "No conforming tender"),
     ("tender_score", {"tender_documents": DOCS},
-     {"tender_score": {"scores": SCORES[:1]}}, "tender_score.scores", "exactly once"),
+     {"tender_score": {"scores": SCORES[:1], "impartiality": NONE}}, "tender_score.scores",
+     "exactly once"),
     ("tender_score", {"tender_documents": DOCS}, {"tender_score": {"scores": [
-        SCORES[0], {"criterion": "K2", "score": 11}]}}, "scores.K2", "outside the scale"),
+        SCORES[0], {"criterion": "K2", "score": 11}], "impartiality": NONE}}, "scores.K2",
+     "outside the scale"),
     ("evaluation_approval", {}, {"evaluation_approved": False, "management_comment": ""},
      "management_comment", "sent back"),
     ("award", {"evaluation": EVALUATION}, {"award": dict(AWARD, winner="Beta Health")},
@@ -231,7 +245,7 @@ ACCEPTED = [
     ("applications", {"application_deadline": "2025-10-16"},
      {"applicants": [{"name": "A", "received": "2025-10-16", "espd": ESPD}]}),
     ("suitability", {"applicant": "A", "applicants": [{"name": "A", "espd": ESPD}]},
-     {"assessment": {"qualified": True, "suitability": 0,
+     {"assessment": {"qualified": True, "suitability": 0, "impartiality": NONE,
                                                         "rd_capacity": 10}}),
     ("invitations", {"selection": {"rejected": []}}, {
         "invitations_sent": "2025-10-20", "initial_tender_deadline": "2025-10-21",
@@ -254,12 +268,14 @@ ACCEPTED = [
     ("suitability", {"applicant": "A", "applicants": [{"name": "A", "espd": dict(
         EXCLUDED, self_cleaning="Ny ledelse og compliance-program, dokumenteret.")}]},
      QUALIFIED),
-    ("suitability", APPLIED, {"assessment": {"qualified": False, "reason": "Udelukket."}}),
+    ("suitability", APPLIED, {"assessment": {"qualified": False, "reason": "Udelukket.",
+                                     "impartiality": NONE}}),
     ("conformity", FINAL, {"conformity": [{"bidder": "Alfa Care", "conforming": True},
                                           dict(LOW, explanation_requested_on="2026-03-26")]}),
     ("conformity", FINAL, {"conformity": [{"bidder": "Alfa Care", "conforming": True},
                                           {"bidder": "Beta Health", "conforming": True}]}),
-    ("tender_score", {"tender_documents": DOCS}, {"tender_score": {"scores": SCORES}}),
+    ("tender_score", {"tender_documents": DOCS}, {"tender_score": {
+        "scores": SCORES, "impartiality": NONE}}),
     ("evaluation_approval", {}, {"evaluation_approved": True, "management_comment": ""}),
     ("award", {"evaluation": EVALUATION}, {"award": AWARD}),
     ("award", {"evaluation": EVALUATION}, {"award": dict(AWARD, documentation=dict(
