@@ -40,7 +40,7 @@ def register(complaints: Any, standstill_end: date | str) -> list[dict]:
                 raise RuleViolation(f"Complaint no. {i + 1} does not say {what}.",
                                     hint="Register the complainant and the subject from "
                                          "the complaint.", field=f"{field}.{key}")
-        filed = as_date(item.get("filed_on"), f"{field}.filed_on")
+        filed = as_date(item.get("filed_on") or "", f"{field}.filed_on")
         suspension = item.get("suspension", "pending")
         if suspension not in SUSPENSION:
             raise RuleViolation(f"Unknown suspension decision {suspension!r}.",
@@ -48,7 +48,7 @@ def register(complaints: Any, standstill_end: date | str) -> list[dict]:
                                 field=f"{field}.suspension")
         decided = item.get("decided_on")
         if suspension != "pending":
-            decided = as_date(decided, f"{field}.decided_on").isoformat()
+            decided = as_date(decided or "", f"{field}.decided_on").isoformat()
         result.append({**item, "filed_on": filed.isoformat(), "suspension": suspension,
                        "decided_on": decided, "within_standstill": filed <= end})
     return result

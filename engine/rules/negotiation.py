@@ -180,7 +180,7 @@ def check_disclosures(disclosures: list[dict], bidder: str, others: list[str],
             raise RuleViolation(f"The disclosure no. {i + 1} does not say who consented.",
                                 hint="Name the person at the bidder who gave consent.",
                                 field=f"{field}.consent_by")
-        consented = as_date(item.get("consented_on"), f"{field}.consented_on")
+        consented = as_date(item.get("consented_on") or "", f"{field}.consented_on")
         if consented > day:
             raise RuleViolation(f"The consent date {consented.isoformat()} is in the future.",
                                 hint="Register the consent when it has been given.",

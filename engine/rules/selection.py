@@ -121,7 +121,7 @@ def select_candidates(assessments: list[dict], max_invited: int,
     if not isinstance(assessments, list):
         raise RuleViolation("The assessments must be a list.", field="assessments")
     seen: set[str] = set()
-    qualified: list[tuple[Fraction, Fraction, int, str, Fraction]] = []
+    qualified: list[tuple[tuple[Fraction, Fraction], Fraction, int, str, Fraction]] = []
     rejected: list[dict] = []
     for order, item in enumerate(assessments):
         applicant = _text(item.get("applicant")) if isinstance(item, dict) else ""
@@ -148,13 +148,13 @@ def select_candidates(assessments: list[dict], max_invited: int,
         rd_capacity = _rating(item, "rd_capacity", applicant)
         check_minimum_levels(item, applicant, rules)
         score = (1 - weight) * suitability + weight * rd_capacity
-        tie = {"rd_capacity": rd_capacity, "suitability": suitability}.get(
-            published["tie_break"], Fraction(0))
-        qualified.append(((score, tie), rd_capacity, order, applicant, suitability))
+        breaker = {"rd_capacity": rd_capacity, "suitability": suitability}.get(
+            str(published["tie_break"]), Fraction(0))
+        qualified.append(((score, breaker), rd_capacity, order, applicant, suitability))
 
     qualified.sort(key=lambda q: (-q[0][0], -q[0][1], q[2]))  # order only keeps it stable
     keys = [q[0] for q in qualified]
-    tie = None
+    tie: dict[str, Any] | None = None
     if len(qualified) > max_invited and keys[max_invited - 1] == keys[max_invited]:
         cut = keys[max_invited]
         tied = [q[3] for q in qualified if q[0] == cut]

@@ -296,7 +296,8 @@ def milestone_review(data: dict, submitted: dict, today: date) -> None:
     if submitted["phase_decision"] == "terminate":
         fees.check_termination(development["termination_allowed"], data["phase_no"])
     else:
-        fees.check_phase_approval(submitted.get("intermediate_targets"), data["phase_no"])
+        fees.check_phase_approval(submitted.get("intermediate_targets") or [],
+                                  data["phase_no"])
         fees.book_fee(data.get("fee_ledger") or [], data["phase_no"],
                       development["fee_per_phase"], tender_documents.total_fees(docs),
                       development["phases"])
