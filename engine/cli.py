@@ -263,6 +263,19 @@ def complete(ctx, task, user, data):
 
 
 @main.command()
+@click.argument("instance")
+@click.option("--as", "user", required=True)
+@click.option("--reason", required=True, help="Why the procedure is cancelled (the report "
+                                             "and the letters state it).")
+@click.pass_context
+@refusals
+def cancel(ctx, instance, user, reason):
+    """Cancel INSTANCE, with the reason (recorded in the audit log and the report)."""
+    _engine(ctx).cancel(instance, user, reason)
+    click.echo(f"cancelled; instance {instance}")
+
+
+@main.command()
 @click.option("--model", default=None)
 @click.option("--status", default=None)
 @click.option("--json", "as_json", is_flag=True)

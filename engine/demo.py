@@ -126,9 +126,16 @@ def _docs(rounds: int, fee: int = 165000) -> dict:
                      "max_cost": 200_000_000, "contract_end": "2030-12-31",
                      "ceiling": 220_000_000},
         "ipr": "Leverandøren ejer rettighederne; regionen får en tidsubegrænset brugsret.",
+        "selection": {"rd_weight": 50, "minimum_levels": {"suitability": 4, "rd_capacity": 4},
+                      "tie_break": "rd_capacity"},
+        "participant_remuneration": "Deltagerne honoreres med 165.000 kr. pr. godkendt fase.",
+        "ipr_terms": {"on_termination": "Regionen beholder brugsret til godkendte faser.",
+                      "on_purchase": "Regionen får tidsubegrænset brugsret til løsningen."},
     }
 
 
+ESPD = {"mandatory_exclusion": False, "voluntary_exclusion": False,
+        "meets_minimum_levels": True}
 APPLICANTS = ["Alfa Care", "Beta Health", "Gamma Med", "Delta Sense", "Epsilon IT",
               "Zeta Lab", "Eta Systems"]
 
@@ -138,7 +145,8 @@ def _through_selection(d: Driver, t0: date, need: str, rounds: int) -> list[str]
     day = lambda n: t0 + timedelta(days=n)  # noqa: E731 - a date n days after the start
     d.at(day(0))
     d.do("Beskriv behovet", "indkob", {
-        "authority": REGION, "need": need, "not_on_market": True,
+        "authority": REGION, "authority_kind": "sub_central", "need": need,
+        "not_on_market": True,
         "justification": "Markedsdialogen viste, at ingen løsning på markedet dækker behovet.",
         "estimated_value": 220_660_000})
     d.do("Udarbejd udbudsmateriale", "indkob", {"tender_documents": _docs(rounds)})
@@ -149,13 +157,16 @@ def _through_selection(d: Driver, t0: date, need: str, rounds: int) -> list[str]
                                                  "application_deadline": str(day(45))})
     d.tick(day(46))
     d.do("Registrer ansøgninger", "indkob", {"applicants": [
-        {"name": name, "received": str(day(40 + i % 5))} for i, name in enumerate(APPLICANTS)]})
+        {"name": name, "received": str(day(40 + i % 5)), "espd": ESPD}
+        for i, name in enumerate(APPLICANTS)]})
     ratings = [(9, 9), (8, 9), (8, 8), (7, 8), (7, 7), (6, 6)]
     for name, (suitability, rd) in zip(APPLICANTS, ratings, strict=False):
         d.do("Vurder egnethed", "evaluator", {"assessment": {
-            "qualified": True, "suitability": suitability, "rd_capacity": rd}}, item=name)
+            "qualified": True, "suitability": suitability, "rd_capacity": rd,
+            "impartiality": {"conflict": False}}}, item=name)
     d.do("Vurder egnethed", "evaluator", {"assessment": {
-        "qualified": False, "reason": "Mangler erfaring med klinisk udvikling."}},
+        "qualified": False, "reason": "Mangler erfaring med klinisk udvikling.",
+        "impartiality": {"conflict": False}}},
         item=APPLICANTS[-1])
     d.at(day(50))
     d.do("Send opfordring til at afgive tilbud", "indkob", {
@@ -199,21 +210,26 @@ def _to_contract(d: Driver, t0: date, bidders: list[str]) -> date:
         {"bidder": b, "price": p - 4_000_000, "solution": "Endelig løsning",
          "received": str(day(112))} for b, p in prices.items()]})
     d.tick(day(115))
+    d.do("Kontroller tilbuddenes konditionsmæssighed", "evaluator", {"conformity": [
+        {"bidder": b, "conforming": True} for b in bidders]})
     for i, bidder in enumerate(bidders):
         d.do("Evaluer tilbud", "evaluator", {"tender_score": {
             "scores": [{"criterion": "K1", "score": 9 - i}, {"criterion": "K2", "score": 8 - i}],
-            "justification": "Vurderet efter underkriterierne."}}, item=bidder)
+            "justification": "Vurderet efter underkriterierne.",
+            "impartiality": {"conflict": False}}}, item=bidder)
     d.do("Godkend evaluering", "ledelse", {"evaluation_approved": True,
                                            "management_comment": "Godkendt."})
     d.at(day(125))
     d.do("Tildelingsbeslutning og underretning", "ledelse", {"award": {
         "winner": bidders[0], "advantages": "Bedste kliniske værdi og brugervenlighed.",
         "negotiation_account": "En runde med mikrosprint; svartiden blev skærpet.",
-        "notified": str(day(125)), "electronic": True}})
+        "notified": str(day(125)), "electronic": True, "documentation": {
+            "exclusion_documented": True, "suitability_documented": True,
+            "checked_on": str(day(122))}}})
     signed = date.fromisoformat(d.data()["standstill_end"]) + timedelta(days=1)
     d.tick(signed, 8)
-    d.do("Underskriv partnerskabskontrakt", "jura", {"contract_signed": str(signed),
-                                                      "signed_by": "Regionsdirektør"})
+    d.do("Underskriv partnerskabskontrakt", "jura", {
+        "contract_signed": str(signed), "signed_by": "Regionsdirektør", "complaints": []})
     return signed
 
 

@@ -42,9 +42,21 @@ TENDER_DOCUMENTS = {
                  "max_cost": 200_000_000, "contract_end": "2030-12-31",
                  "ceiling": 220_000_000},
     "ipr": "Leverandøren ejer rettighederne; regionen får en tidsubegrænset brugsret.",
+    "selection": {"rd_weight": 50, "minimum_levels": {"suitability": 4, "rd_capacity": 4},
+                  "tie_break": "rd_capacity"},
+    "participant_remuneration": "Deltagerne honoreres med 165.000 kr. pr. godkendt fase.",
+    "ipr_terms": {"on_termination": "Regionen beholder brugsret til resultaterne af "
+                                    "godkendte faser.",
+                  "on_purchase": "Regionen får tidsubegrænset brugsret til løsningen."},
 }
 SEVEN = ["Alfa Care", "Beta Health", "Gamma Med", "Delta Sense", "Epsilon IT", "Zeta Lab",
          "Eta Systems"]
+
+
+ESPD = {"mandatory_exclusion": False, "voluntary_exclusion": False,
+        "meets_minimum_levels": True}
+DOCUMENTED = {"exclusion_documented": True, "suitability_documented": True,
+              "checked_on": "2026-03-20"}
 
 
 def docs(**changes) -> dict:
@@ -58,12 +70,16 @@ def docs(**changes) -> dict:
     return result
 
 
+NO_CONFLICT = {"conflict": False}
+
+
 def qualified(suitability: float, rd: float) -> dict:
-    return {"qualified": True, "suitability": suitability, "rd_capacity": rd}
+    return {"qualified": True, "suitability": suitability, "rd_capacity": rd,
+            "impartiality": NO_CONFLICT}
 
 
 def unqualified(reason: str = "Mangler erfaring med klinisk udvikling.") -> dict:
-    return {"qualified": False, "reason": reason}
+    return {"qualified": False, "reason": reason, "impartiality": NO_CONFLICT}
 
 
 class Scenario(Driver):
@@ -93,10 +109,12 @@ class Scenario(Driver):
         return err.value
 
     # ------------------------------------------------------------------ stages
-    def tender(self, documents: dict | None = None, applicants=SEVEN) -> None:
-        """From the need to the registered applications."""
+    def tender(self, documents: dict | None = None, applicants=SEVEN,
+               declared: dict[str, dict] | None = None) -> None:
+        """From the need to the registered applications (``declared``: ESPDs by name)."""
         self.do("Beskriv behovet", "ida", {
-            "authority": AUTHORITY, "need": "Sammenhængende overvågning af indlagte patienter.",
+            "authority": AUTHORITY, "authority_kind": "sub_central",
+            "need": "Sammenhængende overvågning af indlagte patienter.",
             "justification": "Markedsdialogen viste, at ingen løsning dækker behovet.",
             "not_on_market": True, "estimated_value": 220_660_000})
         self.do("Udarbejd udbudsmateriale", "ida", {"tender_documents": documents or docs()})
@@ -107,7 +125,8 @@ class Scenario(Driver):
                                                     "application_deadline": "2025-10-16"})
         self.tick("2025-10-17")
         self.do("Registrer ansøgninger", "ida", {"applicants": [
-            {"name": name, "received": "2025-10-1" + str(i % 6)}
+            {"name": name, "received": "2025-10-1" + str(i % 6),
+             "espd": (declared or {}).get(name, ESPD)}
             for i, name in enumerate(applicants)]})
 
     def prequalify(self, assessments: dict[str, dict]) -> None:
@@ -165,12 +184,20 @@ class Scenario(Driver):
             {"bidder": b, "price": p, "solution": "Endelig", "received": "2026-02-27"}
             for b, p in prices.items()]})
 
-    def evaluate(self, scores: dict[str, dict[str, float]], day="2026-03-10") -> None:
+    def evaluate(self, scores: dict[str, dict[str, float]], day="2026-03-10",
+                 rejected: dict[str, dict] | None = None) -> None:
+        """Check conformity (``rejected`` maps a bidder to its rejection), then score."""
         self.at(day)
+        rejected = rejected or {}
+        self.do("Kontroller tilbuddenes konditionsmæssighed", "eva", {"conformity": [
+            {"bidder": b, "conforming": True} if b not in rejected else
+            {"bidder": b, "conforming": False, **rejected[b]}
+            for b in [*scores, *rejected]]})
         for bidder, by_criterion in scores.items():
             self.do("Evaluer tilbud", "eva", {"tender_score": {
                 "scores": [{"criterion": k, "score": v} for k, v in by_criterion.items()],
-                "justification": "Vurderet efter underkriterierne."}}, item=bidder)
+                "justification": "Vurderet efter underkriterierne.",
+                "impartiality": NO_CONFLICT}}, item=bidder)
         self.do("Godkend evaluering", "lea", {"evaluation_approved": True,
                                               "management_comment": ""})
 
@@ -179,13 +206,17 @@ class Scenario(Driver):
         self.do("Tildelingsbeslutning og underretning", "lea", {"award": {
             "winner": winner, "advantages": "Bedste kliniske værdi.",
             "negotiation_account": "Tre runder med mikrosprint.", "notified": notified,
-            "electronic": True}})
+            "electronic": True, "documentation": DOCUMENTED}})
         end = self.data()["standstill_end"]
         next_day = datetime.fromisoformat(end).date().toordinal() + 1
         day = datetime.fromordinal(next_day).date().isoformat()
         self.tick(day, 8)
-        self.do("Underskriv partnerskabskontrakt", "jens", {"contract_signed": day,
-                                                          "signed_by": "Regionsdirektør"})
+        self.sign(day)
+
+    def sign(self, day: str, complaints=()) -> None:
+        self.do("Underskriv partnerskabskontrakt", "jens", {
+            "contract_signed": day, "signed_by": "Regionsdirektør",
+            "complaints": list(complaints)})
 
     def phase(self, decision="approve") -> None:
         self.do("Delmålsvurdering", "lea", {
@@ -198,8 +229,8 @@ class Scenario(Driver):
                                             "call_off_description": "Monitoreringer",
                                             "contract_closed": closed})
 
-    def to_development(self, documents=None, rounds=1) -> None:
-        """A short procedure (3 applicants, ``rounds`` rounds) up to the first phase."""
+    def to_development_until_award(self, documents=None, rounds=1) -> None:
+        """A short procedure (3 applicants, ``rounds`` rounds) up to the award decision."""
         three = {"Alfa Care": 150_000_000, "Beta Health": 140_000_000,
                  "Gamma Med": 160_000_000}
         self.tender(documents or docs(negotiation={"rounds": rounds}), list(three))
@@ -212,6 +243,10 @@ class Scenario(Driver):
         self.tick("2026-03-03")
         self.evaluate({"Alfa Care": {"K1": 9, "K2": 8}, "Beta Health": {"K1": 7, "K2": 7},
                        "Gamma Med": {"K1": 6, "K2": 6}})
+
+    def to_development(self, documents=None, rounds=1) -> None:
+        """A short procedure (3 applicants, ``rounds`` rounds) up to the first phase."""
+        self.to_development_until_award(documents, rounds)
         self.award_and_sign("Alfa Care")
 
 
@@ -268,7 +303,7 @@ def full_procedure(s: Scenario) -> None:
     s.tick("2026-03-02", 12)
     assert s.open("Evaluer tilbud") == []  # the deadline has not passed
     s.tick("2026-03-03", 8)
-    assert len(s.open("Evaluer tilbud")) == 5
+    assert len(s.open("Kontroller tilbuddenes konditionsmæssighed")) == 1
     assert s.data()["final_tenders"][0]["bidder"] == "Alfa Care"  # unsealed
 
     scores = {b: {"K1": 9 - i, "K2": 8 - i} for i, b in enumerate(SEVEN[:5])}
@@ -280,17 +315,19 @@ def full_procedure(s: Scenario) -> None:
     s.do("Tildelingsbeslutning og underretning", "lea", {"award": {
         "winner": "Alfa Care", "advantages": "Bedste kliniske værdi og pris.",
         "negotiation_account": "Tre runder med mikrosprint; svartiden blev ændret.",
-        "notified": "2026-03-26", "electronic": True}})
+        "notified": "2026-03-26", "electronic": True, "documentation": DOCUMENTED}})
     data = s.data()
     assert data["standstill_end"] == "2026-04-07"  # 5 April is a Sunday, 6 April Easter Monday
+    assert "udløber den 7. april 2026" in data["award_notification"]["text"]
+    assert data["threshold"]["below"] is False
     s.tick("2026-04-07", 23)
     assert s.open("Underskriv partnerskabskontrakt") == []
     s.tick("2026-04-08", 0)
     s.refused("Underskriv partnerskabskontrakt", "jens",
-              {"contract_signed": "2026-04-07", "signed_by": "Regionsdirektør"},
+              {"contract_signed": "2026-04-07", "signed_by": "Regionsdirektør", "complaints": []},
               "standstill")
     s.do("Underskriv partnerskabskontrakt", "jens",
-         {"contract_signed": "2026-04-08", "signed_by": "Regionsdirektør"})
+         {"contract_signed": "2026-04-08", "signed_by": "Regionsdirektør", "complaints": []})
 
     for phase in range(1, 5):
         assert s.data()["status_phase"] == f"Udviklingsfase {phase}"
@@ -330,7 +367,8 @@ def full_procedure(s: Scenario) -> None:
 def test_tender_documents_go_back_to_procurement_until_legal_approves(scenario):
     s = scenario
     s.do("Beskriv behovet", "ida", {
-        "authority": AUTHORITY, "need": "Overvågning af patienter.", "justification": "Ingen.",
+        "authority": AUTHORITY, "authority_kind": "sub_central",
+        "need": "Overvågning af patienter.", "justification": "Ingen.",
         "not_on_market": True, "estimated_value": 220_660_000})
     unbalanced = docs()
     unbalanced["evaluation_model"]["weights"] = {"quality": 60, "price": 30}
@@ -355,7 +393,8 @@ def test_tender_documents_go_back_to_procurement_until_legal_approves(scenario):
 
 def test_need_already_met_by_the_market_is_refused(scenario):
     scenario.refused("Beskriv behovet", "ida", {
-        "authority": AUTHORITY, "need": "Et nyt journalsystem.",
+        "authority": AUTHORITY, "authority_kind": "sub_central",
+        "need": "Et nyt journalsystem.",
         "justification": "Findes allerede.", "not_on_market": False,
         "estimated_value": 5_000_000}, "not already available")
 
@@ -404,7 +443,7 @@ def test_award_on_the_initial_tenders_when_reserved(scenario):
     data = s.data()
     assert data["final_tenders"] == data["initial_tenders"]
     assert data["rounds"] == []
-    assert len(s.open("Evaluer tilbud")) == 3
+    assert len(s.open("Kontroller tilbuddenes konditionsmæssighed")) == 1
 
 
 def test_award_on_the_initial_tenders_is_refused_unless_reserved(scenario):

@@ -33,6 +33,8 @@ SECTIONS = (
     ("standstill", "8", "Standstill-periode (klagenævnsloven § 3)"),
     ("contract", "9", "Udviklingsforløb, køb og afkald"),
     ("record", "10", "Dokumentation: verifikation af sagens log"),
+    ("law", "11", "Reducerede og afviste tilbudsgivere, klager og aflysning "
+                  "(direktivets art. 84)"),
 )
 
 
@@ -90,9 +92,39 @@ def context(engine, instance_id: str, user: str | None = None) -> dict:
         "verification": _verification(case.chain, replayed),
         "events": [{"seq": e.seq, "at": _local(e.at), "actor": e.actor, "kind": e.kind,
                     "task": e.task or ""} for e in case.events],
+        "reduced": [{"round": r.get("round"), "removed": ", ".join(_list(r.get("removed"))),
+                     "continuing": ", ".join(_list(r.get("bidders_after")))}
+                    for r in _list(data.get("rounds"))
+                    if isinstance(r, dict) and r.get("removed")],
+        "rejected_tenders": [t for t in _list(data.get("rejected_tenders"))
+                             if isinstance(t, dict)],
+        "complaints": [c for c in _list(data.get("complaints")) if isinstance(c, dict)],
+        "cancellation": _cancellation(data, case.events),
+        "conflicts": _conflicts(data),
         "sections": SECTIONS,
         "missing": MISSING,
     }
+
+
+def _conflicts(data: dict) -> str | None:
+    """What the evaluators declared about conflicts of interest (UBL § 4)."""
+    from ..rules.impartiality import declarations
+
+    rows = [*_list(data.get("assessments")), *_dict(data.get("tender_scores")).values()]
+    summary = declarations(rows)
+    if not summary["declared"]:
+        return None
+    return (f"{summary['declared']} af {summary['assessments']} vurderinger har en erklæring; "
+            "ingen interessekonflikt erklæret. En erklæret konflikt udelukker personen fra "
+            "vurderingen (systemet afviser vurderingen).")
+
+
+def _cancellation(data: dict, events) -> str | None:
+    """The recorded reason a procedure was cancelled (Dir. art. 84(1)(h)), if it was."""
+    for e in reversed(events):
+        if e.kind == "cancelled" and isinstance(e.data, dict) and e.data.get("reason"):
+            return str(e.data["reason"])
+    return data.get("cancellation_reason")
 
 
 def _verification(chain, replayed) -> dict:

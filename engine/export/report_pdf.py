@@ -110,6 +110,18 @@ def render(ctx: dict) -> bytes:
     line("Honorarrater", "; ".join(f"fase {f['phase']}: {f['amount']}"
                                    for f in ctx["fee_ledger"]))
     line("Afkald", "; ".join(f"{c['date']}: {c['amount']}" for c in ctx["call_offs"]))
+    heading("11")
+    line("Reduceret mellem runderne", "; ".join(
+        f"runde {r['round']}: {r['removed']} (fortsætter: {r['continuing']})"
+        for r in ctx["reduced"]) or "Ingen.")
+    table(["Afvist tilbud", "Begrundelse", "Unormalt lavt"],
+          [[t.get("bidder"), t.get("reason"), "ja" if t.get("abnormally_low") else "nej"]
+           for t in ctx["rejected_tenders"]])
+    table(["Klager", "Indgivet", "Emne", "Opsættende virkning", "Udfald"],
+          [[c.get("complainant"), c.get("filed_on"), c.get("subject"), c.get("suspension"),
+            c.get("outcome")] for c in ctx["complaints"]])
+    line("Interessekonflikter (UBL § 4)", ctx["conflicts"] or ctx["missing"])
+    line("Aflysning", ctx["cancellation"] or "Proceduren er ikke aflyst.")
     heading("10")
     pdf.set_font("Helvetica", "B", 10)
     _para(pdf, 5, latin1(ctx["verification"]["text"]))

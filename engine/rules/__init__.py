@@ -12,7 +12,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from . import deadlines, fees, negotiation, purchase, scoring, selection, tender_documents
+from . import (
+    award,
+    complaints,
+    deadlines,
+    fees,
+    negotiation,
+    purchase,
+    scoring,
+    selection,
+    tender_documents,
+    thresholds,
+    verification,
+)
 
 
 def _iso(fn: Callable[..., date]) -> Callable[..., str]:
@@ -40,9 +52,19 @@ SCRIPT_HELPERS: dict[str, Callable] = {
     # selection and negotiation
     "select_candidates": selection.select_candidates,
     "reduce_bidders": selection.reduce_bidders,
+    "reduction_notices": selection.reduction_notices,
+    "apply_tie_decision": selection.apply_tie_decision,
     "check_requirement_changes": negotiation.check_requirement_changes,
     "check_resubmission_deadline": negotiation.check_resubmission_deadline,
     "check_award_on_initial": negotiation.check_award_on_initial,
+    # award and thresholds
+    "compose_award_notification": award.award_notification,
+    "threshold_check": thresholds.threshold_check,
+    # complaints
+    "register_complaints": complaints.register,
+    # verification
+    "conforming_bidders": verification.conforming_bidders,
+    "rejected_by_conformity": verification.rejected_by_conformity,
     # evaluation
     "score_tenders": scoring.score_tenders,
     # development phases

@@ -39,7 +39,8 @@ def amount_or_none(value: Any) -> Decimal | None:
 def positive_amount(value: Any, field: str = "amount") -> Decimal:
     amount = as_amount(value, field)
     if amount <= 0:
-        raise RuleViolation(f"{field} must be greater than 0, got {value!r}.", field=field)
+        raise RuleViolation(f"{field} must be greater than 0, got {value!r}.",
+                            hint="Enter an amount above 0 DKK.", field=field)
     return amount
 
 
@@ -94,6 +95,25 @@ def check_termination(allowed: bool, phase: int) -> None:
     if isinstance(phase, bool) or not isinstance(phase, int) or phase < 1:
         raise RuleViolation(f"Termination comes after a completed phase, got phase {phase!r}.",
                             field="phase")
+
+
+def check_phase_approval(targets: list[dict], phase: int) -> None:
+    """Dir. Art. 31(2): a phase is approved (and its fee paid) only if every
+    intermediate target was met; the review records each target as met or not."""
+    if not isinstance(targets, list) or not targets:
+        raise RuleViolation(f"Phase {phase} has no intermediate targets recorded.",
+                            hint="Record each of the phase's targets as met or not met.",
+                            field="intermediate_targets")
+    missed = [str(t.get("target")) for t in targets
+              if not isinstance(t, dict) or t.get("met") is not True]
+    if missed:
+        raise RuleViolation(
+            f"Phase {phase} cannot be approved: the intermediate target(s) "
+            f"{', '.join(repr(m) for m in missed)} were not met, and a phase whose targets "
+            "are not all met is never paid (Dir. art. 31(2)).",
+            hint="Terminate (if the tender documents announced it), or let the partner "
+                 "rework the phase and review it again.",
+            field="intermediate_targets")
 
 
 def fee_status(ledger: Any, phases: Any, fee_per_phase: Any) -> dict | None:

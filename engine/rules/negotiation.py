@@ -13,6 +13,24 @@ from engine.errors import RuleViolation
 from engine.rules.deadlines import as_date
 
 CHANGE_KINDS = ("minimum", "criterion", "other")
+# The purchase's maximum value, duration and maximum cost stated in the documents bind
+# (EU Court C-216/17 Antitrust and Coopservice, C-23/20 Simonsen & Weel): the names a
+# change may give them, in English and Danish, compared without case.
+BINDING_PURCHASE_TERMS: dict[str, str] = {
+    **dict.fromkeys(("ceiling", "purchase.ceiling", "contract ceiling", "maximum value",
+                     "max value", "max_value", "kontraktloft", "loft", "rammeloft",
+                     "maksimal værdi", "maksimale værdi", "kontraktens maksimale værdi",
+                     "rammeaftalens værdi", "maksimal omsætning"), "the contract ceiling"),
+    **dict.fromkeys(("max_cost", "purchase.max_cost", "maximum cost", "max cost",
+                     "maksimal pris", "maksimalpris", "maksimal omkostning",
+                     "maksimale omkostninger", "pris loft", "prisloft"), "the maximum cost"),
+    **dict.fromkeys(("contract_end", "purchase.contract_end", "contract end", "duration",
+                     "end date", "varighed", "kontraktens varighed", "løbetid",
+                     "kontraktperiode", "slutdato", "kontraktens udløb"),
+                    "the purchase contract's duration"),
+}
+GENERAL_RECIPIENTS = frozenset({"alle", "all", "everyone", "alle tilbudsgivere",
+                                "all bidders", "de andre", "the others", "andre"})
 # Keys of the evaluation model: changing any of them changes the award criteria.
 MODEL_KEYS = frozenset({"evaluation_model", "scale_max", "weights", "quality_criteria",
                         "price_model", "tie_break", "award_criteria"})
@@ -62,6 +80,15 @@ def check_requirement_changes(locked: dict, changes: list[dict]) -> None:
                 "cannot be changed after the notice (Dir. Art. 31(3)).",
                 hint="Drop this change; the published evaluation model stays as it is.",
                 field="requirement")
+        binding = BINDING_PURCHASE_TERMS.get(" ".join(key.lower().split()))
+        if binding:
+            raise RuleViolation(
+                f"{key!r} is {binding}, fixed by the tender documents: it cannot be changed "
+                "in negotiation, not even as an 'other' change (EU Court C-216/17, "
+                "C-23/20).",
+                hint="Drop this change; the purchase's maximum value, duration and maximum "
+                     "cost stay as published.",
+                field="requirement")
         if not str(change.get("description") or "").strip():
             raise RuleViolation(
                 f"The change to {key!r} has no description.",
@@ -98,3 +125,63 @@ def check_final_tender_not_negotiated(final: bool) -> None:
             "A final tender cannot be negotiated.",
             hint="Evaluate the final tenders with the published model.",
             field="final")
+
+
+def check_disclosures(disclosures: list[dict], bidder: str, others: list[str],
+                      today: date | str) -> None:
+    """Dir. art. 31(4): a bidder's confidential information is shared only with its
+    consent to that specific disclosure: which information, to whom, given when.
+
+    Each disclosure is {"information": str, "recipients": [bidder names],
+    "consented_on": "YYYY-MM-DD", "consent_by": str}. A general yes, or a consent
+    to "all", is refused.
+    """
+    if isinstance(disclosures, bool):
+        raise RuleViolation(
+            "A general yes/no to sharing is not a consent (Dir. art. 31(4)).",
+            hint="Register each disclosure: the specific information, the bidders it is "
+                 "shared with, and when and by whom consent was given.",
+            field="disclosures")
+    if not isinstance(disclosures, list):
+        raise RuleViolation("The disclosures must be a list.", field="disclosures")
+    day = as_date(today, "today")
+    for i, item in enumerate(disclosures):
+        field = f"disclosures[{i}]"
+        if not isinstance(item, dict):
+            raise RuleViolation(f"{field} must be an object.", field=field)
+        information = str(item.get("information") or "").strip()
+        if len(information) < 10 or information.lower() in {"alt", "everything", "all",
+                                                          "løsningen", "tilbuddet"}:
+            raise RuleViolation(
+                f"The disclosure no. {i + 1} does not name the specific information "
+                f"({information or 'blank'!r}).",
+                hint="Name exactly what is shared, e.g. 'the alarm thresholds in version 2 "
+                     "of the solution description'.",
+                field=f"{field}.information")
+        recipients = item.get("recipients")
+        if not isinstance(recipients, list) or not recipients:
+            raise RuleViolation(f"The disclosure no. {i + 1} names no recipient.",
+                                hint="Name the bidders the information is shared with.",
+                                field=f"{field}.recipients")
+        for name in recipients:
+            text = str(name or "").strip()
+            if text.lower() in GENERAL_RECIPIENTS:
+                raise RuleViolation(
+                    f"{text!r} is not a recipient: consent is given to a specific "
+                    "disclosure (Dir. art. 31(4)).",
+                    hint=f"Name the bidders: {', '.join(others) or 'none remain'}.",
+                    field=f"{field}.recipients")
+            if text == bidder or text not in others:
+                raise RuleViolation(
+                    f"{text!r} is not another bidder still taking part.",
+                    hint=f"Recipients can be: {', '.join(others) or 'none remain'}.",
+                    field=f"{field}.recipients")
+        if not str(item.get("consent_by") or "").strip():
+            raise RuleViolation(f"The disclosure no. {i + 1} does not say who consented.",
+                                hint="Name the person at the bidder who gave consent.",
+                                field=f"{field}.consent_by")
+        consented = as_date(item.get("consented_on") or "", f"{field}.consented_on")
+        if consented > day:
+            raise RuleViolation(f"The consent date {consented.isoformat()} is in the future.",
+                                hint="Register the consent when it has been given.",
+                                field=f"{field}.consented_on")

@@ -142,6 +142,14 @@ def parse_model(d: dict) -> EvaluationModel:
             field="weights",
         )
 
+    for weight, key, other in ((q_weight, "quality", "price"), (p_weight, "price", "quality")):
+        if weight == 0:
+            raise RuleViolation(
+                f"The {key} weight is 0: an innovation partnership is awarded on the best "
+                f"price-quality ratio only, never on {other} alone (Dir. art. 31(1), art. 67).",
+                hint=f"Give {key} a weight above 0 (e.g. quality 70, price 30).",
+                field=f"weights.{key}")
+
     criteria = _parse_criteria(_require(d, "quality_criteria", root))
     price_model = _parse_price_model(_require(d, "price_model", root), scale_max)
 

@@ -1,9 +1,16 @@
 """Prequalification (UBL § 75) and reducing bidders between rounds (UBL § 146).
 
-Ranking of qualified applicants: the selection score is the plain mean of
-``suitability`` and ``rd_capacity`` (both 0..10), so R&D/innovation capacity always
-weighs half (UBL § 75 stk. 2). Equal scores: the higher ``rd_capacity`` ranks first;
-still equal: the earlier application (the order of the list) ranks first.
+The selection rules come from the published tender documents (UBL § 75 stk. 2, § 145),
+``docs["selection"]``: {"rd_weight": percent of the score that is R&D/innovation
+capacity (1..99), "minimum_levels": {"suitability": n, "rd_capacity": n} (0..10),
+"tie_break": "rd_capacity" | "suitability" | "decide"}. The selection score is
+(1 - w) x suitability + w x rd_capacity. Equal scores: the published tie-break decides
+(the higher R&D capacity or suitability ranks first); a tie it does not settle at the
+cut-off is never settled by list order: the selection reports it and the authority
+decides, with a recorded reason (:func:`apply_tie_decision`).
+
+Without published rules (``rules=None``) R&D weighs half and ties break on R&D
+capacity, then go to the authority.
 """
 from __future__ import annotations
 
@@ -45,19 +52,76 @@ def _check_max_invited(max_invited: Any) -> int:
     return max_invited
 
 
-def select_candidates(assessments: list[dict], max_invited: int) -> dict:
+DEFAULT_RULES = {"rd_weight": 50, "minimum_levels": {}, "tie_break": "rd_capacity"}
+TIE_BREAKS = ("rd_capacity", "suitability", "decide")
+MINIMUM_FINAL_STAGE = 2  # Dir. art. 66: genuine competition in the final stage
+
+
+def check_selection_rules(rules: Any) -> dict:
+    """The published selection rules, checked; RuleViolation naming the field."""
+    if not isinstance(rules, dict):
+        raise RuleViolation("The tender documents do not state the selection rules.",
+                            hint="State the weight of R&D/innovation capacity, the minimum "
+                                 "suitability levels and the tie-break (UBL § 75 stk. 2).",
+                            field="selection")
+    weight = rules.get("rd_weight")
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight < 100:
+        raise RuleViolation(
+            f"The weight of R&D/innovation capacity must be above 0 and below 100 %, got "
+            f"{weight!r} (UBL § 75 stk. 2).",
+            hint="Publish the share of the selection score given to R&D capacity, e.g. 50.",
+            field="selection.rd_weight")
+    levels = rules.get("minimum_levels", {})
+    if not isinstance(levels, dict) or set(levels) - {"suitability", "rd_capacity"}:
+        raise RuleViolation("minimum_levels may only name suitability and rd_capacity.",
+                            hint="Publish the minimum levels as numbers from 0 to 10.",
+                            field="selection.minimum_levels")
+    for key, value in levels.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or \
+                not 0 <= value <= SCALE_MAX:
+            raise RuleViolation(f"The minimum level for {key} must be from 0 to {SCALE_MAX}, "
+                                f"got {value!r}.", hint="Publish a level on the 0-10 scale.",
+                                field=f"selection.minimum_levels.{key}")
+    if rules.get("tie_break") not in TIE_BREAKS:
+        raise RuleViolation(
+            f"Unknown selection tie-break {rules.get('tie_break')!r}.",
+            hint="Publish 'rd_capacity', 'suitability' (the higher ranks first) or 'decide' "
+                 "(the authority decides with a recorded reason).",
+            field="selection.tie_break")
+    return {"rd_weight": weight, "minimum_levels": dict(levels),
+            "tie_break": rules["tie_break"]}
+
+
+def check_minimum_levels(item: dict, applicant: str, rules: dict | None) -> None:
+    """A qualified applicant meets every published minimum suitability level."""
+    levels = check_selection_rules(rules)["minimum_levels"] if rules else {}
+    for key, minimum in levels.items():
+        if key in item and exact_number(item[key], key) < exact_number(minimum, key):
+            raise RuleViolation(
+                f"{applicant!r} has {key} {item[key]!r}, below the published minimum level "
+                f"{minimum!r}: it cannot be found qualified.",
+                hint="Reject the applicant with the reason, or correct the rating.",
+                field=key)
+
+
+def select_candidates(assessments: list[dict], max_invited: int,
+                      rules: dict | None = None) -> dict:
     """Choose whom to invite to tender from the suitability assessments.
 
     Returns {"invited": [names, best first], "rejected": [{"applicant", "reason"}],
     "ranking": [{"applicant", "suitability", "rd_capacity", "score", "rank",
     "invited"}] (qualified applicants only), "cancel": bool (nobody qualified),
-    "fewer_than_minimum": bool (fewer than 3 qualified)}.
+    "fewer_than_minimum": bool (fewer than 3 qualified), "tie": None or
+    {"applicants": [names], "places": n} (equal at the cut-off on every published
+    criterion: the authority decides, see :func:`apply_tie_decision`)}.
     """
     max_invited = _check_max_invited(max_invited)
+    published = check_selection_rules(rules) if rules is not None else DEFAULT_RULES
+    weight = exact_number(published["rd_weight"], "rd_weight") / 100
     if not isinstance(assessments, list):
         raise RuleViolation("The assessments must be a list.", field="assessments")
     seen: set[str] = set()
-    qualified: list[tuple[Fraction, Fraction, int, str, Fraction]] = []
+    qualified: list[tuple[tuple[Fraction, Fraction], Fraction, int, str, Fraction]] = []
     rejected: list[dict] = []
     for order, item in enumerate(assessments):
         applicant = _text(item.get("applicant")) if isinstance(item, dict) else ""
@@ -82,20 +146,32 @@ def select_candidates(assessments: list[dict], max_invited: int) -> dict:
             continue
         suitability = _rating(item, "suitability", applicant)
         rd_capacity = _rating(item, "rd_capacity", applicant)
-        qualified.append(((suitability + rd_capacity) / 2, rd_capacity, order, applicant,
-                          suitability))
+        check_minimum_levels(item, applicant, rules)
+        score = (1 - weight) * suitability + weight * rd_capacity
+        breaker = {"rd_capacity": rd_capacity, "suitability": suitability}.get(
+            str(published["tie_break"]), Fraction(0))
+        qualified.append(((score, breaker), rd_capacity, order, applicant, suitability))
 
-    qualified.sort(key=lambda q: (-q[0], -q[1], q[2]))
+    qualified.sort(key=lambda q: (-q[0][0], -q[0][1], q[2]))  # order only keeps it stable
+    keys = [q[0] for q in qualified]
+    tie: dict[str, Any] | None = None
+    if len(qualified) > max_invited and keys[max_invited - 1] == keys[max_invited]:
+        cut = keys[max_invited]
+        tied = [q[3] for q in qualified if q[0] == cut]
+        places = max_invited - sum(1 for k in keys if k > cut)
+        tie = {"applicants": tied, "places": places}
     ranking = []
     invited = []
-    for rank, (mean, rd_capacity, _order, applicant, suitability) in enumerate(qualified, 1):
-        is_invited = rank <= max_invited
+    for i, (key, rd_capacity, _order, applicant, suitability) in enumerate(qualified):
+        rank = keys.index(key) + 1  # equal on every published criterion: equal rank
+        in_tie = tie is not None and applicant in tie["applicants"]
+        is_invited = None if in_tie else i < max_invited
         ranking.append({"applicant": applicant, "suitability": float(suitability),
-                        "rd_capacity": float(rd_capacity), "score": float(mean),
+                        "rd_capacity": float(rd_capacity), "score": float(key[0]),
                         "rank": rank, "invited": is_invited})
         if is_invited:
             invited.append(applicant)
-        else:
+        elif is_invited is False:
             rejected.append({
                 "applicant": applicant,
                 "reason": (f"Kvalificeret, men ikke blandt de {max_invited} bedst egnede "
@@ -107,14 +183,59 @@ def select_candidates(assessments: list[dict], max_invited: int) -> dict:
         "ranking": ranking,
         "cancel": not qualified,
         "fewer_than_minimum": len(qualified) < MINIMUM_INVITED,
+        "tie": tie,
     }
 
 
-def reduce_bidders(ranked_bidders: list[str], keep: int, announced: bool) -> dict:
+def apply_tie_decision(selection: dict, decision: dict | None) -> dict:
+    """The selection with the authority's decision on a tie at the cut-off applied.
+
+    ``decision`` is {"chosen": [names], "reason": str}. With no tie it must choose
+    nobody; with a tie it must choose exactly the open places among the tied applicants
+    and give a reason (recorded, and sent to those not chosen). Returns a new dict."""
+    decision = decision if isinstance(decision, dict) else {}
+    chosen = decision.get("chosen") or []
+    tie = selection.get("tie")
+    if not tie:
+        if chosen:
+            raise RuleViolation("There is no tie at the cut-off to decide.",
+                                hint="Leave the tie decision empty.", field="tie_decision")
+        return dict(selection)
+    tied = tie["applicants"]
+    if sorted(set(chosen)) != sorted(chosen) or any(c not in tied for c in chosen) \
+            or len(chosen) != tie["places"]:
+        raise RuleViolation(
+            f"{', '.join(tied)} are equal at the cut-off on every published criterion: "
+            f"choose exactly {tie['places']} of them.",
+            hint="The published tie-break does not settle it; the list order never does. "
+                 "Choose, and record why.", field="tie_decision.chosen")
+    reason = str(decision.get("reason") or "").strip()
+    if len(reason) < 15:
+        raise RuleViolation("The decision on the tie at the cut-off has no reason.",
+                            hint="Write why these applicants were chosen: the reason is "
+                                 "recorded and sent to those not chosen.",
+                            field="tie_decision.reason")
+    invited = [*selection["invited"], *[n for n in tied if n in chosen]]
+    rejected = [*selection["rejected"], *[
+        {"applicant": n, "reason": f"Lige med {', '.join(c for c in tied if c != n)} ved "
+                                   f"grænsen for antallet af opfordrede; ordregiverens "
+                                   f"begrundede valg: {reason}"}
+        for n in tied if n not in chosen]]
+    ranking = [dict(r, invited=r["applicant"] in invited) for r in selection["ranking"]]
+    return {**selection, "invited": invited, "rejected": rejected, "ranking": ranking,
+            "tie_decision": {"chosen": list(chosen), "reason": reason}}
+
+
+def reduce_bidders(ranked_bidders: list[str], keep: int, announced: bool,
+                   ranks: list[int] | None = None) -> dict:
     """Keep the best ``keep`` bidders between negotiation rounds.
 
     ``ranked_bidders`` must be ranked by the award criteria (the scoring result), best
-    first. Refused unless the tender documents announced reduction (UBL § 146).
+    first; ``ranks`` are their ranks (equal ranks: equal under the published model,
+    tie-break included). Refused unless the tender documents announced reduction (UBL
+    § 146); never below two bidders, so that the final stage has genuine competition
+    (Dir. art. 66; fewer only when fewer conforming tenders remain, which is no
+    reduction); never through a tie at the cut-off.
     Returns {"kept": [...], "removed": [...]}.
     """
     if announced is not True:
@@ -136,5 +257,41 @@ def reduce_bidders(ranked_bidders: list[str], keep: int, announced: bool) -> dic
     if not 1 <= keep < len(ranked_bidders):
         raise RuleViolation(
             f"Cannot keep {keep} of {len(ranked_bidders)} bidders.",
-            hint=f"Keep at least 1 and fewer than {len(ranked_bidders)}.", field="keep")
+            hint=f"Keep at least {MINIMUM_FINAL_STAGE} and fewer than {len(ranked_bidders)}.",
+            field="keep")
+    if keep < MINIMUM_FINAL_STAGE:
+        raise RuleViolation(
+            f"Keeping {keep} bidder leaves no genuine competition for the final stage "
+            f"(Dir. art. 66, UBL § 146).",
+            hint=f"Keep at least {MINIMUM_FINAL_STAGE} bidders; fewer only remain when "
+                 "fewer conforming tenders are received.",
+            field="keep")
+    if ranks is not None:
+        if len(ranks) != len(ranked_bidders):
+            raise RuleViolation("Every ranked bidder needs its rank.", field="ranks")
+        if ranks[keep - 1] == ranks[keep]:
+            tied = [b for b, r in zip(ranked_bidders, ranks, strict=True)
+                    if r == ranks[keep]]
+            keep_all = sum(1 for r in ranks if r <= ranks[keep])
+            raise RuleViolation(
+                f"{', '.join(tied)} are equal under the published model at the cut-off: "
+                f"keeping {keep} would settle the tie by list order.",
+                hint=f"Keep all the tied bidders ({keep_all}), or fewer above the tie.",
+                field="keep")
     return {"kept": ranked_bidders[:keep], "removed": ranked_bidders[keep:]}
+
+
+def reduction_notices(ranking: list[dict], kept: list[str]) -> list[dict]:
+    """UBL § 171: each reduced bidder is told why (its rank and points under the
+    published model) and who continues. One notice per bidder, holding only its own
+    results and the names of those continuing."""
+    notices = []
+    for r in ranking:
+        if r["bidder"] in kept:
+            continue
+        points = f"{r['total']:.2f}".replace(".", ",")
+        notices.append({"bidder": r["bidder"], "continuing": list(kept), "reason": (
+            f"Tilbuddet blev nr. {r['rank']} med {points} point efter de offentliggjorte "
+            f"tildelingskriterier; de {len(kept)} bedste fortsætter: {', '.join(kept)} "
+            f"(UBL § 146).")})
+    return notices

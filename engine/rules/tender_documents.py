@@ -12,7 +12,10 @@ Shape (the BPMN forms use it)::
                      (default 165000), "termination_allowed": bool},
      "purchase": {"performance_levels": str, "max_cost": number > 0,
                   "contract_end": "YYYY-MM-DD", "ceiling": number > 0 (default 220000000)},
-     "ipr": str}
+     "ipr": str, "participant_remuneration": str,
+     "ipr_terms": {"on_termination": str, "on_purchase": str},
+     "selection": {"rd_weight": percent (1..99), "minimum_levels": {"suitability": n,
+                   "rd_capacity": n}, "tie_break": "rd_capacity"|"suitability"|"decide"}}
 
 Once the notice is published, ``locked_part(docs)`` is frozen (Dir. Art. 31(3)).
 """
@@ -25,7 +28,7 @@ from engine.errors import RuleViolation
 from engine.rules.deadlines import as_date
 from engine.rules.fees import Amount, plain, positive_amount
 from engine.rules.scoring import parse_model
-from engine.rules.selection import MINIMUM_INVITED
+from engine.rules.selection import MINIMUM_INVITED, check_selection_rules
 
 DEFAULTS: dict[str, Any] = {"max_invited": 5}
 SECTION_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -152,6 +155,14 @@ def check_tender_documents(docs: dict) -> None:
     positive_amount(purchase["ceiling"], "purchase.ceiling")
 
     _text(docs, "ipr", "ipr", "the IPR arrangement")
+    _text(docs, "participant_remuneration", "participant_remuneration",
+          "whether and how participants are remunerated (UBL § 74 stk. 2)")
+    ipr_terms = _section(docs, "ipr_terms", "the IPR terms on termination and on purchase")
+    _text(ipr_terms, "on_termination", "ipr_terms.on_termination",
+          "the IPR terms if the partnership is terminated")
+    _text(ipr_terms, "on_purchase", "ipr_terms.on_purchase",
+          "the IPR terms when the solution is purchased")
+    check_selection_rules(docs.get("selection"))
 
 
 def total_fees(docs: dict) -> Amount:

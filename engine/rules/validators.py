@@ -12,7 +12,21 @@ from datetime import date
 
 from engine.errors import RuleViolation
 
-from . import deadlines, fees, negotiation, purchase, scoring, selection, tender_documents
+from . import (
+    award as award_rules,
+)
+from . import (
+    complaints,
+    deadlines,
+    fees,
+    impartiality,
+    negotiation,
+    purchase,
+    scoring,
+    selection,
+    tender_documents,
+    verification,
+)
 from .deadlines import as_date
 
 Validator = Callable[[dict, dict, date], None]
@@ -24,7 +38,8 @@ def _names(rows: list[dict], key: str, field: str, allowed: list[str] | None = N
     names = [str(row.get(key, "")).strip() for row in rows]
     for name in names:
         if not name:
-            raise RuleViolation(f"A row has no {what} name.", field=field)
+            raise RuleViolation(f"A row has no {what} name.",
+                                hint=f"Write the name of each {what}.", field=field)
         if names.count(name) > 1:
             raise RuleViolation(f"{name!r} appears more than once.",
                                 hint=f"Register one row per {what}.", field=field)
@@ -50,11 +65,20 @@ def need(data: dict, submitted: dict, today: date) -> None:
         raise RuleViolation("Say why no solution on the market covers the need.",
                             hint="It goes into the procurement report (UBL § 174).",
                             field="justification")
+    parts = (submitted.get("estimated_development_value"),
+             submitted.get("estimated_purchase_value"))
+    if all(p is not None for p in parts):
+        award_rules.check_estimated_value(submitted["estimated_value"], *parts)
 
 
 def tender_documents_check(data: dict, submitted: dict, today: date) -> None:
     """UBL §§ 74 stk. 2, 160: everything stated before the notice."""
     tender_documents.check_tender_documents(submitted["tender_documents"])
+    if data.get("estimated_value") is not None:
+        docs = tender_documents.with_defaults(submitted["tender_documents"])
+        award_rules.check_estimated_value(data["estimated_value"],
+                                          tender_documents.total_fees(docs),
+                                          docs["purchase"]["ceiling"], field="purchase.ceiling")
 
 
 def tender_documents_approval(data: dict, submitted: dict, today: date) -> None:
@@ -74,6 +98,8 @@ def applications(data: dict, submitted: dict, today: date) -> None:
     rows = submitted["applicants"]
     _names(rows, "name", "applicants", what="applicant")
     deadline = as_date(data["application_deadline"], "application_deadline")
+    for i, row in enumerate(rows):
+        verification.check_declaration(row["name"], row.get("espd"), f"applicants[{i}].espd")
     for row in rows:
         if as_date(row["received"], "received") > deadline:
             raise RuleViolation(
@@ -86,7 +112,14 @@ def applications(data: dict, submitted: dict, today: date) -> None:
 def suitability(data: dict, submitted: dict, today: date) -> None:
     """UBL § 75: qualified applicants are rated, rejected ones get a reason."""
     assessment = dict(submitted["assessment"], applicant=data.get("applicant") or "ansøgeren")
-    selection.select_candidates([assessment], selection.MINIMUM_INVITED)
+    impartiality.check_declaration(assessment.get("impartiality"), assessment["applicant"],
+                                   "assessment.impartiality")
+    selection.select_candidates([assessment], selection.MINIMUM_INVITED,
+                                (data.get("tender_documents") or {}).get("selection"))
+    if assessment["qualified"] is True:
+        declared = {a.get("name"): a.get("espd") for a in data.get("applicants") or []}
+        verification.check_may_qualify(assessment["applicant"],
+                                       declared.get(assessment["applicant"]))
 
 
 def invitations(data: dict, submitted: dict, today: date) -> None:
@@ -94,8 +127,11 @@ def invitations(data: dict, submitted: dict, today: date) -> None:
     deadline = as_date(submitted["initial_tender_deadline"], "initial_tender_deadline")
     if deadline <= sent:
         raise RuleViolation("The deadline for initial tenders must come after the invitations.",
+                            hint="Set a deadline after the day the invitations are sent.",
                             field="initial_tender_deadline")
-    rejected = (data.get("selection") or {}).get("rejected") or []
+    decided = selection.apply_tie_decision(data.get("selection") or {"rejected": []},
+                                           submitted.get("tie_decision"))
+    rejected = decided.get("rejected") or []
     if rejected and submitted["rejections_sent"] is not True:
         names = ", ".join(r["applicant"] for r in rejected)
         raise RuleViolation(
@@ -126,6 +162,14 @@ def negotiation_round(data: dict, submitted: dict, today: date) -> None:
                                             submitted["resubmission_deadline"])
 
 
+def micro_sprint(data: dict, submitted: dict, today: date) -> None:
+    """Dir. Art. 31(4): confidential information shared only with specific consent."""
+    bidder = str(data.get("bidder") or "")
+    others = [b for b in data.get("round_bidders") or [] if b != bidder]
+    negotiation.check_disclosures(submitted["sprint"].get("disclosures", []), bidder,
+                                  others, today)
+
+
 def _scoring_rows(tenders: list[dict]) -> list[dict]:
     return [{"bidder": t["bidder"], "price": t["price"],
              "scores": {s["criterion"]: s["score"] for s in t.get("scores") or []}}
@@ -146,13 +190,17 @@ def revised_tenders(data: dict, submitted: dict, today: date) -> None:
     if missing:
         raise RuleViolation(
             f"To reduce by the award criteria every remaining bidder needs a scored tender; "
-            f"missing: {', '.join(missing)}.", field="revised_tenders")
+            f"missing: {', '.join(missing)}.",
+            hint="Register and score a tender from every remaining bidder, or do not reduce.",
+            field="revised_tenders")
     if "keep_bidders" not in submitted:
-        raise RuleViolation("Say how many bidders continue.", field="keep_bidders")
+        raise RuleViolation("Say how many bidders continue.",
+                            hint="Give the number of bidders that go on to the next round.",
+                            field="keep_bidders")
     ranking = scoring.score_tenders(data["tender_documents"]["evaluation_model"],
                                     _scoring_rows(tenders))
     selection.reduce_bidders([r["bidder"] for r in ranking], submitted["keep_bidders"],
-                             announced)
+                             announced, [r["rank"] for r in ranking])
 
 
 def final_invitation(data: dict, submitted: dict, today: date) -> None:
@@ -160,6 +208,7 @@ def final_invitation(data: dict, submitted: dict, today: date) -> None:
     deadline = as_date(submitted["final_tender_deadline"], "final_tender_deadline")
     if deadline <= sent:
         raise RuleViolation("The deadline for final tenders must come after the invitation.",
+                            hint="Set a deadline after the day the invitation is sent.",
                             field="final_tender_deadline")
 
 
@@ -175,8 +224,18 @@ def final_tenders(data: dict, submitted: dict, today: date) -> None:
                 field="final_tenders")
 
 
+def conformity(data: dict, submitted: dict, today: date) -> None:
+    """UBL §§ 159, 169: non-conforming tenders rejected with reasons before ranking; an
+    abnormally low one only after a request for explanation."""
+    bidders = [t["bidder"] for t in data.get("final_tenders") or []]
+    verification.check_conformity(submitted["conformity"], bidders, today)
+
+
 def tender_score(data: dict, submitted: dict, today: date) -> None:
     """Every sub-criterion scored once, on the published scale."""
+    impartiality.check_declaration(submitted["tender_score"].get("impartiality"),
+                                   data.get("bidder") or "tilbudsgiveren",
+                                   "tender_score.impartiality")
     model = data["tender_documents"]["evaluation_model"]
     rows = submitted["tender_score"]["scores"]
     given = [r["criterion"] for r in rows]
@@ -184,6 +243,7 @@ def tender_score(data: dict, submitted: dict, today: date) -> None:
     if sorted(given) != sorted(expected):
         raise RuleViolation(
             f"Score each sub-criterion exactly once: {', '.join(expected)}.",
+            hint="Give one score per sub-criterion of the published model.",
             field="tender_score.scores")
     scoring.parse_tenders(scoring.parse_model(model), [
         {"bidder": "tender", "price": 1, "scores": {r["criterion"]: r["score"] for r in rows}}])
@@ -192,6 +252,7 @@ def tender_score(data: dict, submitted: dict, today: date) -> None:
 def evaluation_approval(data: dict, submitted: dict, today: date) -> None:
     if not submitted["evaluation_approved"] and not submitted["management_comment"].strip():
         raise RuleViolation("Say why the evaluation is sent back.",
+                            hint="Write what the evaluators must look at again.",
                             field="management_comment")
 
 
@@ -204,6 +265,12 @@ def award(data: dict, submitted: dict, today: date) -> None:
             f"{decision['winner']!r} is not ranked first in the approved evaluation.",
             hint=f"The winner is {' or '.join(best) or 'the tender ranked first'}.",
             field="award.winner")
+    verification.check_winner_documentation(decision["winner"], decision.get("documentation"),
+                                            decision["notified"], today)
+    award_rules.check_real_text(decision["advantages"], "award.advantages",
+                                "The winner's advantages")
+    award_rules.check_real_text(decision["negotiation_account"], "award.negotiation_account",
+                                "The account of the negotiations")
     if as_date(decision["notified"], "award.notified") > today:
         raise RuleViolation("The notification date is in the future.",
                             hint="Register the notification when it has been sent.",
@@ -219,6 +286,7 @@ def partnership_contract(data: dict, submitted: dict, today: date) -> None:
             f"The contract cannot be signed before the standstill period ends on "
             f"{standstill.isoformat()}.", field="contract_signed",
             hint="Sign it on the next day or later.")
+    complaints.check_signing(submitted.get("complaints", []), standstill, signed)
 
 
 def milestone_review(data: dict, submitted: dict, today: date) -> None:
@@ -228,6 +296,8 @@ def milestone_review(data: dict, submitted: dict, today: date) -> None:
     if submitted["phase_decision"] == "terminate":
         fees.check_termination(development["termination_allowed"], data["phase_no"])
     else:
+        fees.check_phase_approval(submitted.get("intermediate_targets") or [],
+                                  data["phase_no"])
         fees.book_fee(data.get("fee_ledger") or [], data["phase_no"],
                       development["fee_per_phase"], tender_documents.total_fees(docs),
                       development["phases"])
@@ -251,10 +321,12 @@ VALIDATORS: dict[str, Validator] = {
     "suitability": suitability,
     "invitations": invitations,
     "initial_tenders": initial_tenders,
+    "micro_sprint": micro_sprint,
     "negotiation_round": negotiation_round,
     "revised_tenders": revised_tenders,
     "final_invitation": final_invitation,
     "final_tenders": final_tenders,
+    "conformity": conformity,
     "tender_score": tender_score,
     "evaluation_approval": evaluation_approval,
     "award": award,

@@ -178,7 +178,13 @@ def innovation_partnership(engine, clock) -> str:
     tests/test_innovation_partnership.py's full procedure: seven applicants, five
     invited, three negotiation rounds, sealed final tenders, evaluation, award,
     standstill, four development phases, the purchase option and four call-offs."""
-    from tests.test_innovation_partnership import SEVEN, Scenario, qualified, unqualified
+    from tests.test_innovation_partnership import (
+        DOCUMENTED,
+        SEVEN,
+        Scenario,
+        qualified,
+        unqualified,
+    )
 
     s = Scenario(engine, clock)
     s.tender()
@@ -201,10 +207,10 @@ def innovation_partnership(engine, clock) -> str:
     s.do("Tildelingsbeslutning og underretning", "lea", {"award": {
         "winner": "Alfa Care", "advantages": "Bedste kliniske værdi og pris.",
         "negotiation_account": "Tre runder med mikrosprint; svartiden blev ændret.",
-        "notified": "2026-03-26", "electronic": True}})
+        "notified": "2026-03-26", "electronic": True, "documentation": DOCUMENTED}})
     s.tick("2026-04-08", 0)
     s.do("Underskriv partnerskabskontrakt", "jens",
-         {"contract_signed": "2026-04-08", "signed_by": "Regionsdirektør"})
+         {"contract_signed": "2026-04-08", "signed_by": "Regionsdirektør", "complaints": []})
     for phase in range(1, 5):
         s.at(f"2026-{3 + phase * 2:02d}-01")
         s.phase("approve")

@@ -198,7 +198,7 @@ def test_results_are_unrounded_floats():
 
 def test_float_scores_are_exact_decimals():
     # 0.1 + 0.2 must tie with 0.3 : scores are read as the decimals written
-    model = {**ONE_CRITERION, "weights": {"quality": 100, "price": 0},
+    model = {**ONE_CRITERION, "weights": {"quality": 90, "price": 10},
              "price_model": {"kind": "proportional"}}
     results = score_tenders(model, [tender("A", 0.3, 100), tender("B", 0.3, 100)])
     assert results[0]["rank"] == results[1]["rank"] == 1

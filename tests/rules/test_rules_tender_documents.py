@@ -30,6 +30,12 @@ DOCS = {
     "development": {"phases": 4, "fee_per_phase": 165000, "termination_allowed": True},
     "purchase": {"performance_levels": "100 monitoreringer, 365 dage om året",
                  "max_cost": 50000000, "contract_end": "2030-12-31", "ceiling": 220000000},
+    "selection": {"rd_weight": 50, "minimum_levels": {"suitability": 4},
+                  "tie_break": "decide"},
+    "participant_remuneration": "Deltagerne honoreres med 165.000 kr. pr. godkendt fase.",
+    "ipr_terms": {"on_termination": "Regionen beholder brugsret til resultaterne af "
+                                    "godkendte faser.",
+                  "on_purchase": "Regionen får tidsubegrænset brugsret til løsningen."},
     "ipr": "Ordregiver får brugsret; leverandøren beholder ejendomsretten",
 }
 
@@ -96,6 +102,16 @@ DELETE = object()
     (edit(["purchase", "max_cost"], DELETE), "purchase.max_cost"),
     (edit(["purchase", "contract_end"], "2030"), "purchase.contract_end"),
     (edit(["purchase", "ceiling"], 0), "purchase.ceiling"),
+    (edit(["selection"], DELETE), "selection"),
+    (edit(["selection", "rd_weight"], 0), "selection.rd_weight"),
+    (edit(["selection", "rd_weight"], 100), "selection.rd_weight"),
+    (edit(["selection", "minimum_levels", "suitability"], 11),
+     "selection.minimum_levels.suitability"),
+    (edit(["selection", "tie_break"], "list_order"), "selection.tie_break"),
+    (edit(["participant_remuneration"], DELETE), "participant_remuneration"),
+    (edit(["ipr_terms"], DELETE), "ipr_terms"),
+    (edit(["ipr_terms", "on_termination"], " "), "ipr_terms.on_termination"),
+    (edit(["ipr_terms", "on_purchase"], DELETE), "ipr_terms.on_purchase"),
     (edit(["ipr"], ""), "ipr"),
     (edit(["ipr"], DELETE), "ipr"),
 ])

@@ -48,7 +48,8 @@ def test_the_need_form_starts_with_the_users_authority(web):
 def test_legal_sees_the_documents_and_procurement_sees_legals_comments(web):
     engine, client, d = web
     d.do("Beskriv behovet", "indkob", {
-        "authority": "Region Hovedstaden", "need": "Overvågning.", "justification": "Ingen.",
+        "authority": "Region Hovedstaden", "authority_kind": "sub_central",
+        "need": "Overvågning.", "justification": "Ingen.",
         "not_on_market": True, "estimated_value": 220_660_000})
     d.do("Udarbejd udbudsmateriale", "indkob", {"tender_documents": demo._docs(1)})
     login(client, "jura")
@@ -94,6 +95,8 @@ def test_the_award_shows_the_ranking_and_preselects_rank_one(web):
         {"bidder": b, "price": p, "solution": "Endelig", "received": str(day(112))}
         for b, p in prices.items()]})
     d.tick(day(115))
+    d.do("Kontroller tilbuddenes konditionsmæssighed", "evaluator", {"conformity": [
+        {"bidder": b, "conforming": True} for b in bidders]})
     login(client, "evaluator")
     for i, bidder in enumerate(bidders):  # the scoring form has a row per sub-criterion
         (found,) = [t for t in d.open("Evaluer tilbud") if t.item == bidder]

@@ -39,7 +39,8 @@ def partnership(engine, tmp_path):
         iid = engine.start("innovation_partnership", "indkob", {"title": "Prismodel"})
         (task,) = engine.tasks(instance_id=iid)
         engine.complete(task.id, "indkob", {
-            "authority": "Region Hovedstaden", "need": "Overvågning af patienter.",
+            "authority": "Region Hovedstaden", "authority_kind": "sub_central",
+            "need": "Overvågning af patienter.",
             "justification": "Ingen løsning på markedet.", "not_on_market": True,
             "estimated_value": 220_660_000})
         (task,) = engine.tasks(instance_id=iid)
