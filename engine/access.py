@@ -50,8 +50,12 @@ def readable_authorities(session, who: Actor) -> list[int]:
     return ids
 
 
-def check_may_read(who: Actor, instance: Instance) -> None:
-    if instance.authority_id == who.authority_id and not who.is_auditor:
+def check_may_read(who: Actor, instance: Instance, task: OpenTask | None = None) -> None:
+    """Staff read their authority's instances; auditors those they audit; an open task
+    that belongs to another authority (a joint process's invitation) is read by that
+    authority's staff."""
+    if not who.is_auditor and (instance.authority_id == who.authority_id or (
+            task is not None and task.authority_id == who.authority_id)):
         return
     if who.is_auditor:
         from sqlalchemy.orm import object_session
@@ -72,11 +76,31 @@ def check_may_manage(who: Actor, instance: Instance) -> None:
 
 
 def check_may_work_on(who: Actor, instance: Instance, task: OpenTask) -> None:
-    check_may_manage(who, instance)
+    if who.is_auditor or task.authority_id != who.authority_id:
+        check_may_manage(who, instance)
+    if task.authority_id != who.authority_id:
+        raise NotFound(f"no open task {task.id}", hint="see your own task list")
     if task.lane and task.lane not in who.groups and task.assignee != who.name:
         raise Forbidden(f"the task '{task.title}' belongs to the group {task.lane}; "
                         f"{who.name} is not in it",
                         hint=f"ask someone in {task.lane}, or an administrator to add you")
+
+
+def joint_view(session, who: Actor, instance: Instance) -> str:
+    """How ``who`` sees a joint process: "facilitator" (its owner, or an auditor of the
+    owner: every party and each child's phase and dates), "participant" (an authority
+    taking part: the process and its own child only); anyone else: it does not exist."""
+    from . import joint
+
+    if instance.authority_id == who.authority_id and not who.is_auditor:
+        return "facilitator"
+    if who.is_auditor:
+        check_may_read(who, instance)
+        return "facilitator"
+    if joint.may_read(joint.role_of(session, instance.id, who.authority_id)):
+        return "participant"
+    raise NotFound(f"no joint process {instance.id}",
+                   hint="a joint process is shown to its facilitator and participants")
 
 
 def check_not_claimed_by_other(who: Actor, task: OpenTask, action: str = "complete") -> None:

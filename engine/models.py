@@ -147,3 +147,19 @@ class Event(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
     __table_args__ = (UniqueConstraint("instance_id", "seq", name="uq_events_instance_seq"),)
+
+
+class JointParty(Base):
+    """An authority's part in a joint process (joint public scaling): need owner, invited,
+    participant, signatory, declined or left; and the child procurement it started, if any.
+    The joint process itself belongs to its facilitator (``instances.authority_id``)."""
+
+    __tablename__ = "joint_parties"
+    instance_id: Mapped[str] = mapped_column(
+        ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))
+    child_id: Mapped[str | None] = mapped_column(
+        ForeignKey("instances.id"), nullable=True, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    __table_args__ = (Index("ix_joint_parties_authority", "authority_id"),)

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import access, audit, clock, config, forms, scripting, specs
+from . import access, audit, clock, config, forms, joint, scripting, specs
 from . import workflow as wfl
 from .db import UnitOfWork, make_sql_engine
 from .errors import (
@@ -414,7 +414,7 @@ class Engine:
             s = uow.session
             actor = self._actor(s, user)
             row, instance = self._open_task(s, task_id)
-            access.check_may_read(actor, instance)
+            access.check_may_read(actor, instance, row)
             parsed, wf = self._read(s, instance)
             task = wfl.get_task(wf, task_id)
             schema = specs.find_form(parsed.forms, row.form or "") or {}
@@ -571,6 +571,7 @@ class Engine:
         self._sync_open_tasks(s, instance, wf, now)
         audit.append(s, instance, kind, actor, now, task=task, data=data,
                      snapshot=snapshot or wfl.snapshot(wf, current))
+        joint.after_save(self, s, instance, wf, task, actor, now)
 
     def _sync_open_tasks(self, s, instance: Instance, wf, now: datetime) -> None:
         existing = {r.id: r for r in s.scalars(
@@ -587,7 +588,8 @@ class Engine:
                 continue
             due = wfl.properties(task.task_spec).get("due")
             s.add(OpenTask(id=task_id, instance_id=instance.id,
-                           authority_id=instance.authority_id, model=instance.model,
+                           authority_id=joint.task_authority(self, s, task, instance),
+                           model=instance.model,
                            spec=task.task_spec.name, title=wfl.title(task)[:300],
                            item=wfl.item(task),
                            lane=task.task_spec.lane, form=specs.form_name(task.task_spec),

@@ -12,7 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from . import deadlines, fees, negotiation, purchase, scoring, selection, tender_documents
+from . import (
+    deadlines,
+    fees,
+    joint,
+    negotiation,
+    purchase,
+    scoring,
+    selection,
+    tender_documents,
+)
 
 
 def _iso(fn: Callable[..., date]) -> Callable[..., str]:
@@ -56,4 +65,8 @@ SCRIPT_HELPERS: dict[str, Callable] = {
     "record_call_off": purchase.record_call_off,
     "ceiling_used": purchase.ceiling_used,
     "ceiling_remaining": purchase.ceiling_remaining,
+    # joint public scaling
+    "above_threshold": joint.above_threshold,
+    "eu_threshold": joint.threshold,
+    "total_demand": joint.total_demand,
 }

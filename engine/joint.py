@@ -1,0 +1,141 @@
+"""Joint processes across authorities (joint public scaling).
+
+A joint process belongs to its facilitator (``instances.authority_id``). Other
+authorities take part through ``joint_parties``: the model says who they are with two
+user-task properties, evaluated on the task like any other expression:
+
+- ``authority``: the name of the authority whose staff work on this task (e.g. the
+  multi-instance item ``invited_authority``); the open-task index stores its id, so the
+  task appears in that authority's task list and nowhere else;
+- ``parties``: after the task completes, a dict {authority name: role} recorded in
+  ``joint_parties`` (roles in :data:`engine.rules.joint.ROLES`).
+
+A task with ``startsInstance`` (a model name) starts, when it completes, an instance of
+that model owned by the task's authority, with the data of ``childData`` and the key
+``joint_process``, and links it as that authority's child procurement. All of it happens
+in the completing transaction: a refusal leaves nothing behind.
+"""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+
+from . import specs
+from . import workflow as wfl
+from .errors import NotFound, ScriptError
+from .models import Authority, Instance, JointParty, ModelVersion
+from .rules.joint import READING_ROLES, ROLES
+
+
+def authority_id(s, name: str) -> int:
+    """The id of the authority named ``name``; an authority invited before any of its
+    staff has a user is created here."""
+    name = str(name).strip()
+    if not name:
+        raise ScriptError("a joint task names no authority",
+                          hint="a process designer must fix the task's authority property")
+    found = s.scalar(select(Authority.id).where(Authority.name == name))
+    if found is None:
+        row = Authority(name=name[:200])
+        s.add(row)
+        s.flush()
+        found = row.id
+    return found
+
+
+def task_authority(engine, s, task, instance: Instance) -> int:
+    """The authority whose staff work on ``task``: its ``authority`` property, or the
+    instance's own authority."""
+    expression = wfl.properties(task.task_spec).get("authority")
+    if not expression:
+        return instance.authority_id
+    return authority_id(s, engine._evaluate(task, expression))
+
+
+def after_save(engine, s, instance: Instance, wf, task_ref, actor: str, now: datetime) -> None:
+    """Record the parties a completed task names and start the child it asks for."""
+    if task_ref is None:
+        return
+    task = wfl.get_task(wf, task_ref.id)
+    if task is None:
+        return
+    props = wfl.properties(task.task_spec)
+    if props.get("parties"):
+        roles = engine._evaluate(task, props["parties"])
+        if not isinstance(roles, dict):
+            raise ScriptError(f"the parties of '{task_ref.title}' are not a dict",
+                              hint="write {authority: role, ...}")
+        for name, role in roles.items():
+            set_role(s, instance, authority_id(s, name), str(role), now)
+    if props.get("startsInstance"):
+        data = engine._evaluate(task, props["childData"]) if props.get("childData") else {}
+        owner = task_authority(engine, s, task, instance)
+        child = start_child(engine, s, props["startsInstance"], owner, actor,
+                            dict(data or {}, joint_process=instance.id), now)
+        party = s.get(JointParty, (instance.id, owner)) or set_role(
+            s, instance, owner, "signatory", now)
+        party.child_id, party.updated_at = child, now
+
+
+def set_role(s, instance: Instance, authority: int, role: str, now: datetime) -> JointParty:
+    if role not in ROLES:
+        raise ScriptError(f"unknown role {role!r} in a joint process",
+                          hint=f"use one of {', '.join(ROLES)}")
+    party = s.get(JointParty, (instance.id, authority))
+    if party is None:
+        party = JointParty(instance_id=instance.id, authority_id=authority, role=role,
+                           updated_at=now)
+        s.add(party)
+    party.role, party.updated_at = role, now
+    return party
+
+
+def start_child(engine, s, model: str, owner: int, actor: str, data: dict,
+                now: datetime) -> str:
+    """Start an instance of ``model`` owned by the authority ``owner``."""
+    version = s.scalar(select(ModelVersion).where(ModelVersion.model == model)
+                       .order_by(ModelVersion.id.desc()).limit(1))
+    if version is None:
+        raise NotFound(f"no process model named {model}",
+                       hint="deploy it first (opiflow deploy)")
+    parsed = specs.parse(model, version.files)
+    wf = engine._begin(parsed, data, now)
+    iid = str(uuid.uuid4())
+    child = Instance(id=iid, model=model, model_version=version.version,
+                     authority_id=owner, title=str(data.get("title") or model)[:300],
+                     status="running", created_at=now, updated_at=now, started_by=actor,
+                     last_seq=0, last_hash="", state="")
+    s.add(child)
+    engine._save(s, child, wf, parsed, now, "started", actor, data=data)
+    return iid
+
+
+# ------------------------------------------------------------------ reading
+def role_of(s, instance_id: str, authority: int) -> str | None:
+    return s.scalar(select(JointParty.role).where(JointParty.instance_id == instance_id,
+                                                  JointParty.authority_id == authority))
+
+
+def may_read(role: str | None) -> bool:
+    return role in READING_ROLES
+
+
+def parties(s, instance_id: str) -> list[tuple[JointParty, str]]:
+    """Every party of a joint process with its authority's name, by name."""
+    return list(s.execute(select(JointParty, Authority.name).join(
+        Authority, Authority.id == JointParty.authority_id)
+        .where(JointParty.instance_id == instance_id).order_by(Authority.name)).all())
+
+
+def children(s, instance_id: str) -> list[tuple[Instance, str]]:
+    """The child procurements of a joint process with their owners' names."""
+    return list(s.execute(select(Instance, Authority.name).join(
+        JointParty, JointParty.child_id == Instance.id).join(
+        Authority, Authority.id == Instance.authority_id)
+        .where(JointParty.instance_id == instance_id).order_by(Instance.created_at)).all())
+
+
+def parent_of(s, child_id: str) -> str | None:
+    return s.scalar(select(JointParty.instance_id).where(JointParty.child_id == child_id))
