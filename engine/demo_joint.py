@@ -13,6 +13,7 @@ from datetime import date, datetime
 from .errors import NotFound
 
 TITLE = "Sammen om løsninger til inkontinens"
+STARTED = "2023-03-15"
 MODEL = "joint_scaling"
 FACILITATOR = "CO-PI"
 INVITED = {  # authority -> the demo user who answers for it
@@ -79,7 +80,7 @@ def market_dialogue() -> dict:
 
 def through_declaration(d: JointDriver) -> None:
     """From the need to the published declaration of intent."""
-    d.at("2023-03-15")
+    d.at(STARTED)
     d.do("Registrer innovationsbehovet", "copi", need())
     d.do("Inviter myndigheder", "copi", {"invited_authorities": list(INVITED),
                                          "invited_on": "2023-03-15"})
@@ -136,8 +137,20 @@ def own_partnership(d: JointDriver, authority: str, day: str) -> None:
         "start_on": day})
 
 
+def describe_child_need(d: JointDriver, user: str, day: str) -> None:
+    """The first step of a child innovation partnership, from its prefilled need."""
+    task = next(t for t in d.engine.tasks(user=user) if t.name == "describe_need")
+    prefilled = d.engine.task_form(task.id, user)["data"]
+    d.at(day)
+    d.engine.complete(task.id, user, {
+        "authority": prefilled["authority"], "need": prefilled["need"],
+        "not_on_market": True, "estimated_value": prefilled["estimated_value"],
+        "justification": "Den fælles markedsdialog viste, at ingen løsning dækker behovet."})
+
+
 def build(d: JointDriver) -> None:
     """The whole demo on a started joint process."""
     through_declaration(d)
     own_partnership(d, "Aalborg Kommune", "2024-09-02")
+    describe_child_need(d, "aalborg", "2024-09-20")
     own_partnership(d, "Aarhus Kommune", "2025-02-03")

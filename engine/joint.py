@@ -139,3 +139,86 @@ def children(s, instance_id: str) -> list[tuple[Instance, str]]:
 
 def parent_of(s, child_id: str) -> str | None:
     return s.scalar(select(JointParty.instance_id).where(JointParty.child_id == child_id))
+
+
+# ------------------------------------------------------------------ the joint page
+def page(engine, s, who, instance: Instance) -> dict:
+    """What the joint process page shows ``who``: the process, every party with its
+    answer, demand and signature, and the child procurements with where each stands
+    (read from the child). The facilitator sees every child's phase and dates, never its
+    content; a participant sees its own child only."""
+    from . import access
+
+    view = access.joint_view(s, who, instance)
+    _parsed, wf = engine._read(s, instance)
+    data = wfl.current_data(wf)
+    answers, confirmations, signatures, own_procurements = _collected(
+        wf, data, ("answers_by_authority", "confirmations", "signatures", "own_procurements"))
+    kids = {c.id: (c, owner) for c, owner in children(s, instance.id)}
+    rows = []
+    for party, name in parties(s, instance.id):
+        child = kids.get(party.child_id) if party.child_id else None
+        if child is not None and view != "facilitator" and child[0].authority_id != \
+                who.authority_id:
+            child = None
+        rows.append({"authority": name, "role": party.role, "answer": answers.get(name),
+                     "confirmation": confirmations.get(name), "signature": signatures.get(name),
+                     "child": _child(child[0], child[1], who) if child else None,
+                     "own": party.authority_id == who.authority_id})
+    shown_children = [_child(c, owner, who) for c, owner in kids.values()
+                      if view == "facilitator" or c.authority_id == who.authority_id]
+    if view != "facilitator":
+        own_procurements = {k: v for k, v in own_procurements.items() if k == who.authority}
+    owner = s.get(Authority, instance.authority_id).name
+    keys = ("title", "facilitator", "need", "target_group", "current_cost", "estimated_demand",
+            "need_owners", "scaling_partners", "demand", "workshops", "dialogues", "suppliers",
+            "questions", "version", "need_description", "requirements", "declaration",
+            "signatories", "participants", "declined", "left")
+    from .models import OpenTask
+
+    waiting = s.execute(select(OpenTask.title, OpenTask.id, Authority.name, OpenTask.authority_id)
+                        .join(Authority, Authority.id == OpenTask.authority_id)
+                        .where(OpenTask.instance_id == instance.id)
+                        .order_by(Authority.name, OpenTask.title)).all()
+    return {"view": view, "id": instance.id, "title": instance.title, "status": instance.status,
+            "phase": instance.phase, "owner": owner, "created_at": instance.created_at,
+            "updated_at": instance.updated_at,
+            "data": {k: data[k] for k in keys if k in data},
+            "parties": rows, "children": shown_children, "own_procurements": own_procurements,
+            "waiting": [{"title": t, "task_id": i if a == who.authority_id else None,
+                         "authority": n} for t, i, n, a in waiting
+                        if view == "facilitator" or a == who.authority_id]}
+
+
+def _collected(wf, data: dict, keys: tuple[str, ...]) -> list[dict]:
+    """The answers a multi-instance task has gathered so far (its output dict grows as
+    each authority answers, in the multi-instance task's own data until all are in)."""
+    found = {key: data.get(key) if isinstance(data.get(key), dict) else {} for key in keys}
+    for task in wfl.all_tasks(wf):
+        for key in keys:
+            value = task.data.get(key)
+            if isinstance(value, dict) and len(value) > len(found[key]):
+                found[key] = value
+    return [found[key] for key in keys]
+
+
+def _child(child: Instance, owner: str, who) -> dict:
+    return {"id": child.id if child.authority_id == who.authority_id else None,
+            "title": child.title, "authority": owner, "model": child.model,
+            "status": child.status, "phase": child.phase, "created_at": child.created_at,
+            "updated_at": child.updated_at}
+
+
+def listing(s, who) -> list[dict]:
+    """The joint processes ``who`` may open: their own and those their authority takes part
+    in (never one it declined or left)."""
+    owned = select(Instance.id).where(Instance.authority_id == who.authority_id,
+                                      Instance.model == "joint_scaling")
+    shared = select(JointParty.instance_id).where(JointParty.authority_id == who.authority_id,
+                                                  JointParty.role.in_(READING_ROLES))
+    rows = s.execute(select(Instance, Authority.name).join(
+        Authority, Authority.id == Instance.authority_id).where(
+        Instance.id.in_(owned.union(shared))).order_by(Instance.created_at.desc())).all()
+    return [{"id": i.id, "title": i.title, "status": i.status, "phase": i.phase,
+             "owner": name, "updated_at": i.updated_at,
+             "facilitator": i.authority_id == who.authority_id} for i, name in rows]

@@ -612,6 +612,19 @@ class Engine:
             raise
 
 
+    # ------------------------------------------------------------ joint processes
+    def joint_process(self, instance_id: str, user: str) -> dict:
+        """The joint process page as ``user`` may see it (see engine.joint.page)."""
+        with self.uow() as uow:
+            s = uow.session
+            return joint.page(self, s, self._actor(s, user), self._instance(s, instance_id))
+
+    def joint_processes(self, user: str) -> list[dict]:
+        """The joint processes ``user``'s authority runs or takes part in."""
+        with self.uow() as uow:
+            return joint.listing(uow.session, self._actor(uow.session, user))
+
+
 def _default_title(model: str, instance_id: str) -> str:
     return f"{model} {instance_id[:8]}"
 
