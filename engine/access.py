@@ -51,11 +51,15 @@ def readable_authorities(session, who: Actor) -> list[int]:
 
 
 def check_may_read(who: Actor, instance: Instance, task: OpenTask | None = None) -> None:
-    """Staff read their authority's instances; auditors those they audit; an open task
-    that belongs to another authority (a joint process's invitation) is read by that
-    authority's staff."""
-    if not who.is_auditor and (instance.authority_id == who.authority_id or (
-            task is not None and task.authority_id == who.authority_id)):
+    """Staff read their authority's instances; auditors those they audit. An open task
+    that belongs to a participant authority of a joint process (its invitation, its own
+    procurement) is read by that authority's staff only, not by the facilitator."""
+    if task is not None and task.authority_id != instance.authority_id:
+        # a participant authority's task in a joint process: for its own staff only
+        if not who.is_auditor and task.authority_id == who.authority_id:
+            return
+        raise NotFound(f"no open task {task.id}", hint="see your own task list")
+    if instance.authority_id == who.authority_id and not who.is_auditor:
         return
     if who.is_auditor:
         from sqlalchemy.orm import object_session

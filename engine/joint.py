@@ -210,9 +210,12 @@ def _child(child: Instance, owner: str, who) -> dict:
 
 
 def listing(s, who) -> list[dict]:
-    """The joint processes ``who`` may open: their own and those their authority takes part
-    in (never one it declined or left)."""
-    owned = select(Instance.id).where(Instance.authority_id == who.authority_id,
+    """The joint processes ``who`` may open: their own (an auditor: those of the
+    authorities audited) and those their authority takes part in (never one it declined
+    or left)."""
+    from .access import readable_authorities
+
+    owned = select(Instance.id).where(Instance.authority_id.in_(readable_authorities(s, who)),
                                       Instance.model == "joint_scaling")
     shared = select(JointParty.instance_id).where(JointParty.authority_id == who.authority_id,
                                                   JointParty.role.in_(READING_ROLES))
