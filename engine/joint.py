@@ -25,7 +25,7 @@ from sqlalchemy import select
 from . import specs
 from . import workflow as wfl
 from .errors import NotFound, ScriptError
-from .models import Authority, Instance, JointParty, ModelVersion
+from .models import Authority, Instance, JointParty, JointSummary, ModelVersion, OpenTask
 from .rules.joint import READING_ROLES, ROLES
 
 
@@ -55,7 +55,11 @@ def task_authority(engine, s, task, instance: Instance) -> int:
 
 
 def after_save(engine, s, instance: Instance, wf, task_ref, actor: str, now: datetime) -> None:
-    """Record the parties a completed task names and start the child it asks for."""
+    """Record the parties a completed task names, start the child it asks for and keep
+    the joint page's summary in step."""
+    if not is_joint(wf):
+        return
+    store_summary(s, instance, wf, now)
     if task_ref is None:
         return
     task = wfl.get_task(wf, task_ref.id)
@@ -77,6 +81,40 @@ def after_save(engine, s, instance: Instance, wf, task_ref, actor: str, now: dat
         party = s.get(JointParty, (instance.id, owner)) or set_role(
             s, instance, owner, "signatory", now)
         party.child_id, party.updated_at = child, now
+
+
+_JOINT_SPECS: dict[int, bool] = {}
+
+
+def is_joint(wf) -> bool:
+    """Whether the workflow's model has tasks for other authorities (parsed specs are
+    shared per model version, so the answer is remembered per spec)."""
+    key = id(wf.spec)
+    if key not in _JOINT_SPECS:
+        specs_ = [wf.spec, *wf.subprocess_specs.values()]
+        _JOINT_SPECS[key] = any(
+            "parties" in wfl.properties(t) or "authority" in wfl.properties(t)
+            for spec in specs_ for t in spec.task_specs.values())
+    return _JOINT_SPECS[key]
+
+
+SUMMARY_KEYS = ("title", "facilitator", "need", "target_group", "current_cost",
+                "estimated_demand", "need_owners", "scaling_partners", "demand", "workshops",
+                "dialogues", "suppliers", "questions", "version", "need_description",
+                "requirements", "declaration", "signatories", "participants", "declined",
+                "left")
+GATHERED = ("answers_by_authority", "confirmations", "signatures", "own_procurements")
+
+
+def store_summary(s, instance: Instance, wf, now: datetime) -> None:
+    data = wfl.current_data(wf)
+    summary = {k: data[k] for k in SUMMARY_KEYS if k in data}
+    summary.update(zip(GATHERED, _collected(wf, data, GATHERED), strict=True))
+    row = s.get(JointSummary, instance.id)
+    if row is None:
+        s.add(JointSummary(instance_id=instance.id, data=summary, updated_at=now))
+    else:
+        row.data, row.updated_at = summary, now
 
 
 def set_role(s, instance: Instance, authority: int, role: str, now: datetime) -> JointParty:
@@ -150,10 +188,10 @@ def page(engine, s, who, instance: Instance) -> dict:
     from . import access
 
     view = access.joint_view(s, who, instance)
-    _parsed, wf = engine._read(s, instance)
-    data = wfl.current_data(wf)
-    answers, confirmations, signatures, own_procurements = _collected(
-        wf, data, ("answers_by_authority", "confirmations", "signatures", "own_procurements"))
+    row = s.get(JointSummary, instance.id)
+    data = dict(row.data) if row is not None else {}
+    answers, confirmations, signatures, own_procurements = (
+        data.pop(key, None) or {} for key in GATHERED)
     kids = {c.id: (c, owner) for c, owner in children(s, instance.id)}
     rows = []
     for party, name in parties(s, instance.id):
@@ -170,12 +208,6 @@ def page(engine, s, who, instance: Instance) -> dict:
     if view != "facilitator":
         own_procurements = {k: v for k, v in own_procurements.items() if k == who.authority}
     owner = s.get(Authority, instance.authority_id).name
-    keys = ("title", "facilitator", "need", "target_group", "current_cost", "estimated_demand",
-            "need_owners", "scaling_partners", "demand", "workshops", "dialogues", "suppliers",
-            "questions", "version", "need_description", "requirements", "declaration",
-            "signatories", "participants", "declined", "left")
-    from .models import OpenTask
-
     waiting = s.execute(select(OpenTask.title, OpenTask.id, Authority.name, OpenTask.authority_id)
                         .join(Authority, Authority.id == OpenTask.authority_id)
                         .where(OpenTask.instance_id == instance.id)
@@ -183,7 +215,7 @@ def page(engine, s, who, instance: Instance) -> dict:
     return {"view": view, "id": instance.id, "title": instance.title, "status": instance.status,
             "phase": instance.phase, "owner": owner, "created_at": instance.created_at,
             "updated_at": instance.updated_at,
-            "data": {k: data[k] for k in keys if k in data},
+            "data": data,
             "parties": rows, "children": shown_children, "own_procurements": own_procurements,
             "waiting": [{"title": t, "task_id": i if a == who.authority_id else None,
                          "authority": n} for t, i, n, a in waiting

@@ -163,3 +163,15 @@ class JointParty(Base):
         ForeignKey("instances.id"), nullable=True, index=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     __table_args__ = (Index("ix_joint_parties_authority", "authority_id"),)
+
+
+class JointSummary(Base):
+    """What a joint process's page reads, kept in step with the workflow on every save
+    (like the open-task index), so the page never deserializes the workflow: the shared
+    data and the answers, confirmations, signatures and own procurements gathered."""
+
+    __tablename__ = "joint_summaries"
+    instance_id: Mapped[str] = mapped_column(
+        ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
