@@ -43,7 +43,8 @@ def build(engine: Engine, clock: FixedClock, n: int, tag: str) -> str:
     d.at(dj.STARTED)
     d.start(f"copi_{tag.lower()}", f"Bench {tag} ({n})")
     facilitator = f"copi_{tag.lower()}"
-    d.do("Registrer innovationsbehovet", facilitator, dict(dj.need(), need_owners=[next(iter(names))]))
+    d.do("Registrer innovationsbehovet", facilitator,
+         dict(dj.need(), need_owners=[next(iter(names))]))
     d.do("Inviter myndigheder", facilitator, {"invited_authorities": list(names),
                                               "invited_on": dj.STARTED})
     for user in names.values():
