@@ -83,19 +83,16 @@ def after_save(engine, s, instance: Instance, wf, task_ref, actor: str, now: dat
         party.child_id, party.updated_at = child, now
 
 
-_JOINT_SPECS: dict[int, bool] = {}
-
-
 def is_joint(wf) -> bool:
     """Whether the workflow's model has tasks for other authorities (parsed specs are
-    shared per model version, so the answer is remembered per spec)."""
-    key = id(wf.spec)
-    if key not in _JOINT_SPECS:
-        specs_ = [wf.spec, *wf.subprocess_specs.values()]
-        _JOINT_SPECS[key] = any(
-            "parties" in wfl.properties(t) or "authority" in wfl.properties(t)
-            for spec in specs_ for t in spec.task_specs.values())
-    return _JOINT_SPECS[key]
+    shared per model version, so the answer is kept on the spec)."""
+    known = getattr(wf.spec, "_opiflow_joint", None)
+    if known is None:
+        known = any("parties" in wfl.properties(t) or "authority" in wfl.properties(t)
+                    for spec in (wf.spec, *wf.subprocess_specs.values())
+                    for t in spec.task_specs.values())
+        wf.spec._opiflow_joint = known
+    return known
 
 
 SUMMARY_KEYS = ("title", "facilitator", "need", "target_group", "current_cost",

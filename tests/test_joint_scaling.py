@@ -208,3 +208,25 @@ def test_a_designer_edits_the_decision_table_and_the_process_follows(joint_engin
     d.do("Oplys fakta om egen anskaffelse", "aalborg", dj.facts())
     assert [t.title for t in joint_engine.tasks(user="aalborg")] == [
         "Registrer egen anskaffelse"]
+
+
+def test_the_scenario_from_a_cold_engine_at_every_step_replays_and_verifies(joint_engine,
+                                                                            clock):
+    """Every verb on a new engine with a cold model registry (a second worker, a CLI
+    call): the multi-instance answers, the call activity per signatory and the child
+    start all continue; afterwards every instance replays identically and its audit
+    chain verifies."""
+    from engine.replay import replay
+    from tests.helpers import ColdEngine
+
+    cold = ColdEngine(joint_engine)
+    d = dj.JointDriver(cold, clock)
+    d.at(dj.STARTED)
+    d.start()
+    dj.build(d)
+    page = joint_engine.joint_process(d.iid, "copi")
+    assert len(page["children"]) == 2
+    for instance in joint_engine.instances():
+        assert joint_engine.verify(instance["id"]).ok
+        report = replay(joint_engine, instance["id"])
+        assert report.identical and report.replayed == report.last_seq, report
