@@ -107,6 +107,8 @@ def store_summary(s, instance: Instance, wf, now: datetime) -> None:
     data = wfl.current_data(wf)
     summary = {k: data[k] for k in SUMMARY_KEYS if k in data}
     summary.update(zip(GATHERED, _collected(wf, data, GATHERED), strict=True))
+    for name, record in _in_progress(wf).items():  # recorded, but not finished yet
+        summary["own_procurements"].setdefault(name, record)
     row = s.get(JointSummary, instance.id)
     if row is None:
         s.add(JointSummary(instance_id=instance.id, data=summary, updated_at=now))
@@ -229,6 +231,22 @@ def _collected(wf, data: dict, keys: tuple[str, ...]) -> list[dict]:
             if isinstance(value, dict) and len(value) > len(found[key]):
                 found[key] = value
     return [found[key] for key in keys]
+
+
+def _in_progress(wf) -> dict[str, dict]:
+    """The latest record of each signatory's own procurement that is still being
+    followed (its task comes back until the procurement is finished)."""
+    latest: dict[str, tuple[float, dict]] = {}
+    for task in wfl.all_tasks(wf):
+        record, name = task.data.get("procurement"), task.data.get("signatory")
+        if task.state != wfl.TaskState.COMPLETED or not isinstance(record, dict) or not name:
+            continue
+        if name not in latest or task.last_state_change > latest[name][0]:
+            latest[name] = (task.last_state_change, dict(
+                record, authority=name, path=task.data.get("path"),
+                procedure=task.data.get("procedure"),
+                decided_on=task.data.get("decided_on"), child=False))
+    return {name: record for name, (_at, record) in latest.items()}
 
 
 def _child(child: Instance, owner: str, who) -> dict:

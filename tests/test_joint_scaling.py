@@ -73,13 +73,23 @@ def test_the_whole_joint_process_from_need_to_own_procurements(driver):
         market="usikker", development=False, develop_and_buy=False, dialogue="løsning",
         authority_kind="region", decided_on="2025-06-02"))
     driver.do("Registrer egen anskaffelse", "nordjylland", {"procurement": {
+        "planned_start": "2025-09-01", "planned_award": "2026-03-01", "finished": False}})
+    assert engine.show(driver.iid, "copi")["status"] == "running"
+    following = engine.joint_process(driver.iid, "copi")["own_procurements"]
+    assert following["Region Nordjylland"]["planned_award"] == "2026-03-01"
+    assert not following["Region Nordjylland"]["finished"]
+    # the same task comes back until the procurement is finished (a standard loop)
+    driver.at("2026-03-10")
+    driver.do("Registrer egen anskaffelse", "nordjylland", {"procurement": {
         "planned_start": "2025-09-01", "planned_award": "2026-03-01",
-        "actual_start": "2025-09-15", "outcome": "Udbud med forhandling annonceret"}})
+        "actual_start": "2025-09-15", "actual_award": "2026-03-09",
+        "outcome": "Kontrakt med Sensor Care ApS", "finished": True}})
     shown = engine.show(driver.iid, "copi")
     assert shown["status"] == "completed"
     record = shown["data"]["own_procurements"]["Region Nordjylland"]
-    assert (record["procedure"], record["planned_award"], record["child"]) == (
-        "Udbud med forhandling", "2026-03-01", False)
+    assert (record["procedure"], record["actual_award"], record["child"]) == (
+        "Udbud med forhandling", "2026-03-09", False)
+    assert record["outcome"] == "Kontrakt med Sensor Care ApS"
     assert shown["data"]["own_procurements"]["Aalborg Kommune"]["procedure_code"] == \
         "innovation_partnership"
 

@@ -291,5 +291,6 @@ ENGLISH.update({
     "Underskrift": "Signature",
     "Underskriver": "Signatory",
     "Undladt": "Abstained",
-    "faktisk {day}": "actual {day}",
+    "Tildelt {day}": "Awarded {day}",
+    "Planlagt tildeling {day}": "Planned award {day}",
 })

@@ -134,3 +134,21 @@ def test_nobody_completes_another_authoritys_task_from_the_web(joint_app):
         assert response.status_code in (403, 404), viewer
         assert "Region Nordjylland" not in response.get_data(as_text=True)
     assert dump(engine) == before
+
+
+def test_another_procedure_is_followed_by_the_facilitator_not_by_other_participants(
+        joint_app):
+    app, engine, joint, _children = joint_app
+    driver = dj.JointDriver(engine, engine.clock, joint)
+    driver.do("Oplys fakta om egen anskaffelse", "nordjylland", dj.facts(
+        market="kendt", development=False, develop_and_buy=False, dialogue="ingen",
+        authority_kind="region", decided_on="2025-06-02"))
+    driver.do("Registrer egen anskaffelse", "nordjylland", {"procurement": {
+        "planned_start": "2025-09-01", "planned_award": "2026-03-01", "finished": False}})
+    client = app.test_client()
+    client.post("/login", data={"username": "copi", "password": PASSWORD})
+    children = client.get(f"/joint/{joint}").get_data(as_text=True)
+    assert "Offentligt udbud" in children and "Planlagt tildeling 1. marts 2026" in children
+    client = app.test_client()
+    client.post("/login", data={"username": "aalborg", "password": PASSWORD})
+    assert "Offentligt udbud" not in client.get(f"/joint/{joint}").get_data(as_text=True)
