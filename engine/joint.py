@@ -54,12 +54,13 @@ def task_authority(engine, s, task, instance: Instance) -> int:
     return authority_id(s, engine._evaluate(task, expression))
 
 
-def after_save(engine, s, instance: Instance, wf, task_ref, actor: str, now: datetime) -> None:
+def after_save(engine, s, instance: Instance, wf, task_ref, actor: str, now: datetime,
+               current: dict | None = None) -> None:
     """Record the parties a completed task names, start the child it asks for and keep
-    the joint page's summary in step."""
+    the joint page's summary in step (``current`` is current_data(wf), when known)."""
     if not is_joint(wf):
         return
-    store_summary(s, instance, wf, now)
+    store_summary(s, instance, wf, now, current)
     if task_ref is None:
         return
     task = wfl.get_task(wf, task_ref.id)
@@ -103,8 +104,8 @@ SUMMARY_KEYS = ("title", "facilitator", "need", "target_group", "current_cost",
 GATHERED = ("answers_by_authority", "confirmations", "signatures", "own_procurements")
 
 
-def store_summary(s, instance: Instance, wf, now: datetime) -> None:
-    data = wfl.current_data(wf)
+def store_summary(s, instance: Instance, wf, now: datetime, data: dict | None = None) -> None:
+    data = wfl.current_data(wf) if data is None else data
     summary = {k: data[k] for k in SUMMARY_KEYS if k in data}
     summary.update(zip(GATHERED, _collected(wf, data, GATHERED), strict=True))
     for name, record in _in_progress(wf).items():  # recorded, but not finished yet

@@ -571,7 +571,7 @@ class Engine:
         self._sync_open_tasks(s, instance, wf, now)
         audit.append(s, instance, kind, actor, now, task=task, data=data,
                      snapshot=snapshot or wfl.snapshot(wf, current))
-        joint.after_save(self, s, instance, wf, task, actor, now)
+        joint.after_save(self, s, instance, wf, task, actor, now, current)
 
     def _sync_open_tasks(self, s, instance: Instance, wf, now: datetime) -> None:
         existing = {r.id: r for r in s.scalars(
