@@ -189,7 +189,10 @@ def page(engine, s, who, instance: Instance) -> dict:
 
     view = access.joint_view(s, who, instance)
     row = s.get(JointSummary, instance.id)
-    data = dict(row.data) if row is not None else {}
+    if row is None:
+        raise NotFound(f"{instance.id} is not a joint process",
+                       hint="open it from the list of partnerships instead")
+    data = dict(row.data)
     answers, confirmations, signatures, own_procurements = (
         data.pop(key, None) or {} for key in GATHERED)
     kids = {c.id: (c, owner) for c, owner in children(s, instance.id)}

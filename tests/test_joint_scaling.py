@@ -240,3 +240,9 @@ def test_the_scenario_from_a_cold_engine_at_every_step_replays_and_verifies(join
         assert joint_engine.verify(instance["id"]).ok
         report = replay(joint_engine, instance["id"])
         assert report.identical and report.replayed == report.last_seq, report
+
+
+def test_a_partnership_is_not_a_joint_process(joint_engine):
+    iid = joint_engine.start("innovation_partnership", "indkob", {})
+    with pytest.raises(NotFound, match="not a joint process"):
+        joint_engine.joint_process(iid, "indkob")
