@@ -114,7 +114,7 @@ def main() -> None:
 
         def cold(fn):
             def run():
-                engine._cache.clear()
+                engine.store._cache.clear()
                 fn()
             return run
 

@@ -86,6 +86,7 @@ def through_declaration(d: JointDriver) -> None:
                                          "invited_on": "2023-03-15"})
     d.at("2023-04-14")
     for authority, user in INVITED.items():
+        answer: dict[str, object]
         if authority in JOINING:
             units, budget = JOINING[authority]
             answer = {"join": True, "units_per_year": units, "budget_per_year": budget}

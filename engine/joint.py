@@ -22,10 +22,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from . import specs
+from . import steps, versions
 from . import workflow as wfl
 from .errors import NotFound, ScriptError
-from .models import Authority, Instance, JointParty, JointSummary, ModelVersion, OpenTask
+from .models import Authority, Instance, JointParty, JointSummary, OpenTask
 from .rules.joint import READING_ROLES, ROLES
 
 
@@ -45,16 +45,16 @@ def authority_id(s, name: str) -> int:
     return found
 
 
-def task_authority(engine, s, task, instance: Instance) -> int:
+def task_authority(script_engine, s, task, instance: Instance) -> int:
     """The authority whose staff work on ``task``: its ``authority`` property, or the
     instance's own authority."""
     expression = wfl.properties(task.task_spec).get("authority")
     if not expression:
         return instance.authority_id
-    return authority_id(s, engine._evaluate(task, expression))
+    return authority_id(s, steps.evaluate(script_engine, task, expression))
 
 
-def after_save(engine, s, instance: Instance, wf, task_ref, actor: str, now: datetime,
+def after_save(store, s, instance: Instance, wf, task_ref, actor: str, now: datetime,
                current: dict | None = None) -> None:
     """Record the parties a completed task names, start the child it asks for and keep
     the joint page's summary in step (``current`` is current_data(wf), when known)."""
@@ -68,16 +68,17 @@ def after_save(engine, s, instance: Instance, wf, task_ref, actor: str, now: dat
         return
     props = wfl.properties(task.task_spec)
     if props.get("parties"):
-        roles = engine._evaluate(task, props["parties"])
+        roles = steps.evaluate(store.script_engine, task, props["parties"])
         if not isinstance(roles, dict):
             raise ScriptError(f"the parties of '{task_ref.title}' are not a dict",
                               hint="write {authority: role, ...}")
         for name, role in roles.items():
             set_role(s, instance, authority_id(s, name), str(role), now)
     if props.get("startsInstance"):
-        data = engine._evaluate(task, props["childData"]) if props.get("childData") else {}
-        owner = task_authority(engine, s, task, instance)
-        child = start_child(engine, s, props["startsInstance"], owner, actor,
+        data = steps.evaluate(store.script_engine, task, props["childData"]) \
+            if props.get("childData") else {}
+        owner = task_authority(store.script_engine, s, task, instance)
+        child = start_child(store, s, props["startsInstance"], owner, actor,
                             dict(data or {}, joint_process=instance.id), now)
         party = s.get(JointParty, (instance.id, owner)) or set_role(
             s, instance, owner, "signatory", now)
@@ -130,23 +131,20 @@ def set_role(s, instance: Instance, authority: int, role: str, now: datetime) ->
     return party
 
 
-def start_child(engine, s, model: str, owner: int, actor: str, data: dict,
+def start_child(store, s, model: str, owner: int, actor: str, data: dict,
                 now: datetime) -> str:
-    """Start an instance of ``model`` owned by the authority ``owner``."""
-    version = s.scalar(select(ModelVersion).where(ModelVersion.model == model)
-                       .order_by(ModelVersion.id.desc()).limit(1))
-    if version is None:
-        raise NotFound(f"no process model named {model}",
-                       hint="deploy it first (opiflow deploy)")
-    parsed = specs.parse(model, version.files)
-    wf = engine._begin(parsed, data, now)
+    """Start an instance of ``model`` owned by the authority ``owner`` (``store`` is the
+    engine's :class:`engine.store.Store`)."""
+    version = versions.newest(s, model)
+    parsed = store.models.parse(model, version.files)
+    wf = steps.begin(store.script_engine, parsed, data, now)
     iid = str(uuid.uuid4())
     child = Instance(id=iid, model=model, model_version=version.version,
                      authority_id=owner, title=str(data.get("title") or model)[:300],
                      status="running", created_at=now, updated_at=now, started_by=actor,
                      last_seq=0, last_hash="", state="")
     s.add(child)
-    engine._save(s, child, wf, parsed, now, "started", actor, data=data)
+    store.save(s, child, wf, now, "started", actor, data=data)
     return iid
 
 
@@ -180,7 +178,7 @@ def parent_of(s, child_id: str) -> str | None:
 
 
 # ------------------------------------------------------------------ the joint page
-def page(engine, s, who, instance: Instance) -> dict:
+def page(s, who, instance: Instance) -> dict:
     """What the joint process page shows ``who``: the process, every party with its
     answer, demand and signature, and the child procurements with where each stands
     (read from the child). The facilitator sees every child's phase and dates, never its
@@ -228,7 +226,10 @@ def page(engine, s, who, instance: Instance) -> dict:
 def _collected(wf, data: dict, keys: tuple[str, ...]) -> list[dict]:
     """The answers a multi-instance task has gathered so far (its output dict grows as
     each authority answers, in the multi-instance task's own data until all are in)."""
-    found = {key: data.get(key) if isinstance(data.get(key), dict) else {} for key in keys}
+    found: dict[str, dict] = {}
+    for key in keys:
+        value = data.get(key)
+        found[key] = value if isinstance(value, dict) else {}
     for task in wfl.all_tasks(wf):
         for key in keys:
             value = task.data.get(key)
@@ -264,9 +265,9 @@ def listing(s, who) -> list[dict]:
     """The joint processes ``who`` may open: their own (an auditor: those of the
     authorities audited) and those their authority takes part in (never one it declined
     or left)."""
-    from .access import readable_authorities
+    from .access import reading
 
-    owned = select(Instance.id).where(Instance.authority_id.in_(readable_authorities(s, who)),
+    owned = select(Instance.id).where(reading(who).where(Instance.authority_id),
                                       Instance.model == "joint_scaling")
     shared = select(JointParty.instance_id).where(JointParty.authority_id == who.authority_id,
                                                   JointParty.role.in_(READING_ROLES))

@@ -17,7 +17,8 @@ def planning_release(case) -> dict:
                  "identifier": {"scheme": "DK-CVR", "id": str(s.get("cvr") or "")}}
                 for s in data.get("suppliers") or [] if isinstance(s, dict) and s.get("name")]
     demand = declaration.get("demand") or data.get("demand") or {}
-    planning = {"rationale": str(data.get("need") or case.summary.get("title") or "")}
+    rationale = str(data.get("need") or case.summary.get("title") or "")
+    planning: dict[str, object] = {"rationale": rationale}
     budget = ocds._number(demand.get("budget_per_year"))
     if budget:
         planning["budget"] = {
