@@ -2,14 +2,14 @@
 and the summary the joint page reads
 
 Revision ID: 0004_joint_links
-Revises: 0003
+Revises: 0010 (chained after 0009_portfolio and 0010_designer on merge)
 Create Date: 2026-11-30
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_joint_links"
-down_revision = "0003"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
