@@ -2,14 +2,14 @@
 and the summary the joint page reads
 
 Revision ID: 0004_joint_links
-Revises: 0010 (chained after 0009_portfolio and 0010_designer on merge)
+Revises: 0011 (chained after 0009_portfolio, 0010_designer and 0011 on merge)
 Create Date: 2026-11-30
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_joint_links"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
