@@ -70,7 +70,15 @@ def reading(who: Actor) -> Reading:
     return Reading(who.audited if who.is_auditor else (who.authority_id,))
 
 
-def check_may_read(who: Actor, instance: Instance) -> None:
+def check_may_read(who: Actor, instance: Instance, task: OpenTask | None = None) -> None:
+    """Staff read their authority's instances; auditors those they audit. An open task
+    that belongs to a participant authority of a joint process (its invitation, its own
+    procurement) is read by that authority's staff only, not by the facilitator."""
+    if task is not None and task.authority_id != instance.authority_id:
+        # a participant authority's task in a joint process: for its own staff only
+        if not who.is_auditor and task.authority_id == who.authority_id:
+            return
+        raise NotFound(f"no open task {task.id}", hint="see your own task list")
     if reading(who).allows(instance):
         return
     # the instance of another authority does not exist for this user
@@ -85,11 +93,31 @@ def check_may_manage(who: Actor, instance: Instance) -> None:
 
 
 def check_may_work_on(who: Actor, instance: Instance, task: OpenTask) -> None:
-    check_may_manage(who, instance)
+    if who.is_auditor or task.authority_id != who.authority_id:
+        check_may_manage(who, instance)
+    if task.authority_id != who.authority_id:
+        raise NotFound(f"no open task {task.id}", hint="see your own task list")
     if task.lane and task.lane not in who.groups and task.assignee != who.name:
         raise Forbidden(f"the task '{task.title}' belongs to the group {task.lane}; "
                         f"{who.name} is not in it",
                         hint=f"ask someone in {task.lane}, or an administrator to add you")
+
+
+def joint_view(session, who: Actor, instance: Instance) -> str:
+    """How ``who`` sees a joint process: "facilitator" (its owner, or an auditor of the
+    owner: every party and each child's phase and dates), "participant" (an authority
+    taking part: the process and its own child only); anyone else: it does not exist."""
+    from . import joint
+
+    if instance.authority_id == who.authority_id and not who.is_auditor:
+        return "facilitator"
+    if who.is_auditor:
+        check_may_read(who, instance)
+        return "facilitator"
+    if joint.may_read(joint.role_of(session, instance.id, who.authority_id)):
+        return "participant"
+    raise NotFound(f"no joint process {instance.id}",
+                   hint="a joint process is shown to its facilitator and participants")
 
 
 def may_work_on(who: Actor, task: OpenTask) -> bool:

@@ -387,3 +387,35 @@ def demo():
     for line in load():
         click.echo(line)
     click.echo(login_help(Engine()))
+
+
+@main.command("joint")
+@click.argument("instance")
+@click.option("--as", "user", required=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@refusals
+def joint_process(ctx, instance, user, as_json):
+    """A joint process as USER's authority sees it: parties, demand, own procurements."""
+    page = _engine(ctx).joint_process(instance, user)
+    data = page["data"]
+    lines = [f"{page['title']} (facilitator: {page['owner']}; seen as {page['view']})",
+             f"status: {page['status']}   phase: {page['phase'] or '-'}"]
+    if data.get("demand"):
+        demand = data["demand"]
+        lines.append(f"demand: {demand['participants']} authorities, "
+                     f"{demand['units_per_year']} units and {demand['budget_per_year']} kr. "
+                     "a year")
+    for party in page["parties"]:
+        signed = (party["signature"] or {}).get("signed")
+        lines.append(f"party: {party['authority']}: {party['role']}"
+                     + ("  (signed)" if signed else ""))
+    for child in page["children"]:
+        lines.append(f"child: {child['authority']}: {child['model']} {child['status']} "
+                     f"{child['phase'] or '-'} since {child['created_at']:%Y-%m-%d}"
+                     + (f"  {child['id']}" if child["id"] else ""))
+    for name, record in page["own_procurements"].items():
+        if not record.get("child"):
+            lines.append(f"own procurement: {name}: {record['procedure']} "
+                         f"(planned start {record.get('planned_start')})")
+    _out(as_json, page, lines)

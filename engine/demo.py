@@ -36,6 +36,17 @@ USERS = (
     DemoUser("revisor", "Rikke Revisor", "Rigsrevisionen", (), "revisor", (REGION,)),
     DemoUser("sjaelland", "Søren Sjælland", "Region Sjælland", ("Indkøb",),
              "udbudskonsulent i en anden region"),
+    # joint public scaling (engine.demo_joint)
+    DemoUser("copi", "Camilla CO-PI", "CO-PI", ("Facilitator",), "facilitator"),
+    DemoUser("aalborg", "Anders Aalborg", "Aalborg Kommune", ("Deltager", "Indkøb"),
+             "behovsejer og deltager"),
+    DemoUser("aarhus", "Asta Aarhus", "Aarhus Kommune", ("Deltager", "Indkøb"),
+             "behovsejer og deltager"),
+    DemoUser("odense", "Ole Odense", "Odense Kommune", ("Deltager",), "deltager"),
+    DemoUser("nordjylland", "Nina Nordjylland", "Region Nordjylland", ("Deltager", "Indkøb"),
+             "deltager"),
+    DemoUser("vejle", "Vera Vejle", "Vejle Kommune", ("Deltager",), "takkede nej"),
+    DemoUser("esbjerg", "Emil Esbjerg", "Esbjerg Kommune", ("Deltager",), "takkede nej"),
 )
 
 
@@ -339,5 +350,24 @@ def load(database_url: str | None = None, workflows_dir=None,
             raise
         done.append(f"{title}: {engine.show(iid)['phase']}")
         _lessons(engine, iid, title)
+    done.append(_joint(engine, clock, existing, today))
     engine.sql.dispose()
     return done
+
+
+def _joint(engine, clock: FixedClock, existing: set[str], today: date) -> str:
+    """The joint scaling process with its children (once)."""
+    from . import demo_joint
+
+    if demo_joint.TITLE in existing:
+        return f"{demo_joint.TITLE}: already there"
+    driver = demo_joint.JointDriver(engine, clock)
+    driver.at(demo_joint.STARTED)
+    driver.start()
+    try:
+        demo_joint.build(driver)
+    except Exception:
+        engine.cancel(driver.iid, "copi", "the demo could not be built")
+        raise
+    clock.set(datetime.combine(today, datetime.min.time()))
+    return f"{demo_joint.TITLE}: {engine.show(driver.iid)['phase']}"

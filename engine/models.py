@@ -337,3 +337,29 @@ class WebhookDelivery(Base):
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     __table_args__ = (UniqueConstraint("webhook_id", "event_id",
                                        name="uq_webhook_deliveries_event"),)
+class JointParty(Base):
+    """An authority's part in a joint process (joint public scaling): need owner, invited,
+    participant, signatory, declined or left; and the child procurement it started, if any.
+    The joint process itself belongs to its facilitator (``instances.authority_id``)."""
+
+    __tablename__ = "joint_parties"
+    instance_id: Mapped[str] = mapped_column(
+        ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), primary_key=True)
+    role: Mapped[str] = mapped_column(String(20))
+    child_id: Mapped[str | None] = mapped_column(
+        ForeignKey("instances.id"), nullable=True, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    __table_args__ = (Index("ix_joint_parties_authority", "authority_id"),)
+
+
+class JointSummary(Base):
+    """What a joint process's page reads, kept in step with the workflow on every save
+    (like the open-task index), so the page never deserializes the workflow: the shared
+    data and the answers, confirmations, signatures and own procurements gathered."""
+
+    __tablename__ = "joint_summaries"
+    instance_id: Mapped[str] = mapped_column(
+        ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
+    data: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

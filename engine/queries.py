@@ -142,7 +142,7 @@ def task_form(s: Session, loaded: store.Store, actor: Actor, task_id: str,
     """What a person needs to complete a task: the task, its form schema, the
     instructions and the task's current data (sealed data masked)."""
     row, instance = store.open_task(s, task_id)
-    access.check_may_read(actor, instance)
+    access.check_may_read(actor, instance, row)
     parsed, wf = loaded.read(s, instance)
     task = wfl.get_task(wf, task_id)
     schema = specs.find_form(parsed.forms, row.form or "") or {}

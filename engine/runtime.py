@@ -32,6 +32,7 @@ from . import (
     clock,
     config,
     designer,
+    joint,
     portfolio,
     queries,
     scripting,
@@ -568,3 +569,14 @@ class Engine:
 
         with self.uow() as uow:
             return webhooks.deliveries(uow.session, webhook_id)
+    # ------------------------------------------------------------ joint processes
+    def joint_process(self, instance_id: str, user: str) -> dict:
+        """The joint process page as ``user`` may see it (see engine.joint.page)."""
+        with self.uow() as uow:
+            s = uow.session
+            return joint.page(s, self.users.actor(s, user), store.instance(s, instance_id))
+
+    def joint_processes(self, user: str) -> list[dict]:
+        """The joint processes ``user``'s authority runs or takes part in."""
+        with self.uow() as uow:
+            return joint.listing(uow.session, self.users.actor(uow.session, user))

@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, portfolio, specs, steps
+from . import audit, joint, portfolio, specs, steps
 from . import workflow as wfl
 from .db import UnitOfWork
 from .errors import Conflict, NotFound, StorageError
@@ -153,6 +153,7 @@ class Store:
         portfolio.record(s, instance, current, old_phase, now)
         audit.append(s, instance, kind, actor, now, task=task, data=data,
                      snapshot=snapshot or wfl.snapshot(wf, current))
+        joint.after_save(self, s, instance, wf, task, actor, now, current)
 
     def sync_open_tasks(self, s: Session, instance: Instance, wf: BpmnWorkflow,
                         now: datetime) -> None:
@@ -170,7 +171,9 @@ class Store:
             if task_id in existing:
                 continue
             s.add(OpenTask(id=task_id, instance_id=instance.id,
-                           authority_id=instance.authority_id, model=instance.model,
+                           authority_id=joint.task_authority(self.script_engine, s, task,
+                                                             instance),
+                           model=instance.model,
                            spec=task.task_spec.name, title=wfl.title(task)[:300],
                            item=wfl.item(task),
                            lane=task.task_spec.lane, form=specs.form_name(task.task_spec),

@@ -80,7 +80,7 @@ def create_app(config: dict | None = None) -> Flask:
     auth.init_app(app)
     errors.init_app(app)
 
-    from . import assets, audit, designer, instances, portfolio, tasks
+    from . import assets, audit, designer, instances, joint, portfolio, tasks
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(tasks.bp)
@@ -94,6 +94,7 @@ def create_app(config: dict | None = None) -> Flask:
     api.init_app(app)
     app.register_blueprint(tokens.bp)
     app.register_blueprint(inbox.bp)
+    app.register_blueprint(joint.bp)
     # (other areas register their blueprints here)
 
     app.add_url_rule("/", "index", lambda: redirect(url_for("tasks.index")))

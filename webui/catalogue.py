@@ -463,3 +463,56 @@ ENGLISH: dict[str, str] = {
 from .catalogue_api import ENGLISH as _API_ENGLISH  # noqa: E402 - the API's own texts
 
 ENGLISH.update(_API_ENGLISH)
+# joint public scaling (webui/joint.py, templates/joint)
+ENGLISH.update({
+    "Anskaffelse": "Procurement",
+    "Behovet": "The need",
+    "Behovsejer": "Need owner",
+    "Behovsejere": "Need owners",
+    "Budget om året": "Budget per year",
+    "CVR": "CVR",
+    "Deltager": "Participant",
+    "Deltager ikke": "Not taking part",
+    "Deltagere": "Participants",
+    "Du ser forløbet som deltager: det fælles forløb og jeres egen anskaffelse.":
+        "You see the process as a participant: the joint process and your own procurement.",
+    "Du ser forløbet som facilitator: alle deltagere og hver egen anskaffelses fase og "
+    "datoer, ikke dens indhold.":
+        "You see the process as its facilitator: every participant and each own "
+        "procurement's phase and dates, not its content.",
+    "Egen anskaffelse": "Own procurement",
+    "Egne anskaffelser": "Own procurements",
+    "Enheder om året": "Units per year",
+    "Et nyt fælles forløb er startet.": "A new joint process has started.",
+    "Facilitator": "Facilitator",
+    "Forladt": "Left",
+    "Fælles behovsbeskrivelse, version {n}": "Joint need description, version {n}",
+    "Fælles forløb": "Joint processes",
+    "Hensigtserklæring": "Declaration of intent",
+    "Ikke juridisk bindende.": "Not legally binding.",
+    "Ingen egne anskaffelser endnu.": "No own procurements yet.",
+    "Ingen fælles forløb.": "No joint processes.",
+    "Inviteret": "Invited",
+    "Markedsdialog": "Market dialogue",
+    "Myndighed": "Authority",
+    "Myndighederne har ikke svaret endnu.": "The authorities have not answered yet.",
+    "Nuværende udgift om året": "Current cost per year",
+    "Offentliggjort for alle tilmeldte leverandører": "Published to all registered suppliers",
+    "Offentliggjort {day}, underskrevet af {names}.": "Published {day}, signed by {names}.",
+    "Planlagt start {day}": "Planned start {day}",
+    "Problemet": "The problem",
+    "Rolle": "Role",
+    "Samlet efterspørgsel": "Demand gathered",
+    "Skaleringspartnere": "Scaling partners",
+    "Start fællesoffentlig skalering": "Start joint public scaling",
+    "Svar": "Answer",
+    "Takket nej": "Declined",
+    "Til hvem": "For whom",
+    "Tilmeldte leverandører": "Registered suppliers",
+    "Underskrevet": "Signed",
+    "Underskrift": "Signature",
+    "Underskriver": "Signatory",
+    "Undladt": "Abstained",
+    "Tildelt {day}": "Awarded {day}",
+    "Planlagt tildeling {day}": "Planned award {day}",
+})

@@ -143,7 +143,8 @@ def complete(task_id: str):
             raise
         return _invalid(info, {parsed.form_key(err.field or ""): _with_hint(err)})
     flash(_("Opgaven «{title}» er afsluttet.", title=info["task"].title))
-    return redirect(url_for("instances.overview", instance_id=info["instance"]["id"]))
+    page = "joint.page" if info["instance"]["model"] == "joint_scaling" else "instances.overview"
+    return redirect(url_for(page, instance_id=info["instance"]["id"]))
 
 
 def _check_documents(info: dict, parsed: forms.Parsed) -> None:

@@ -56,8 +56,16 @@ def is_procurement(case) -> bool:
 
 def releases(case) -> list[dict]:
     """The releases of one instance, oldest stage first."""
+    if case.summary.get("model") == "joint_scaling":
+        from .ocds_joint import planning_release
+
+        return [planning_release(case)]
     data, ocid = case.data, OCID_PREFIX + case.id
     base = {"ocid": ocid, "initiationType": "tender", "language": "da"}
+    if data.get("joint_process"):  # started from a joint process's declaration of intent
+        from .ocds_joint import related_planning
+
+        base["relatedProcesses"] = [related_planning(case)]
     result = []
     tender_at = (case.first_time("notice_dispatched") or case.first_time("tender_documents")
                  or case.events[0].at)

@@ -17,6 +17,7 @@ from . import (
     complaints,
     deadlines,
     fees,
+    joint,
     negotiation,
     purchase,
     scoring,
@@ -78,4 +79,8 @@ SCRIPT_HELPERS: dict[str, Callable] = {
     "record_call_off": purchase.record_call_off,
     "ceiling_used": purchase.ceiling_used,
     "ceiling_remaining": purchase.ceiling_remaining,
+    # joint public scaling
+    "above_threshold": joint.above_threshold,
+    "eu_threshold": joint.threshold,
+    "total_demand": joint.total_demand,
 }

@@ -334,3 +334,7 @@ VALIDATORS: dict[str, Validator] = {
     "milestone_review": milestone_review,
     "call_off": call_off,
 }
+
+from .joint_validators import JOINT_VALIDATORS  # noqa: E402 - the joint scaling process's
+
+VALIDATORS.update(JOINT_VALIDATORS)
