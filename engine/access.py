@@ -82,6 +82,7 @@ def check_may_work_on(who: Actor, instance: Instance, task: OpenTask) -> None:
 def check_not_claimed_by_other(who: Actor, task: OpenTask, action: str = "complete") -> None:
     if task.assignee and task.assignee != who.name:
         raise Forbidden(f"the task '{task.title}' is claimed by {task.assignee}",
+                        field="assignee",
                         hint=f"ask {task.assignee} to unclaim it before you {action} it")
 
 

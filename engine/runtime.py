@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import access, audit, clock, config, forms, scripting, specs
+from . import access, audit, claims, clock, config, forms, scripting, specs
 from . import workflow as wfl
 from .db import UnitOfWork, make_sql_engine
 from .errors import (
@@ -260,16 +260,15 @@ class Engine:
             row, instance = self._open_task(s, task_id)
             access.check_may_work_on(actor, instance, row)
             if claim:
-                access.check_not_claimed_by_other(actor, row)
                 if row.assignee == actor.name:
                     return  # already theirs: nothing changes, no event
-                row.assignee = actor.name
+                claims.take(s, row, actor)
             else:
                 if row.assignee is None:
                     raise Conflict(f"the task '{row.title}' is not claimed",
                                    hint="there is nothing to unclaim")
                 access.check_not_claimed_by_other(actor, row, action="unclaim")
-                row.assignee = None
+                claims.release(s, row, actor)
             now = self.now()
             instance.updated_at = now  # bumps lock_version: serializes the audit chain
             ref = wfl.TaskRef(row.id, row.spec, row.title, None)
@@ -304,6 +303,7 @@ class Engine:
                 VALIDATORS[validator](copy.deepcopy(task.data), submitted,
                                       now.astimezone(clock.LOCAL_ZONE).date())
             self._submit(wf, task, submitted, now)
+            claims.hold_for_completion(s, row, actor)
             self._save(s, instance, wf, parsed, now, "completed", actor.name, task=ref,
                        data=submitted)
             self._commit(uow)
