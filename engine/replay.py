@@ -33,6 +33,8 @@ from .errors import NotFound, OpiflowError
 from .models import Authority, Event, Instance, ModelVersion
 
 CHANGES_WORKFLOW = ("started", "completed", "timer_fired", "cancelled")
+# events that record an act without changing the workflow (claims, timer incidents)
+KEEPS_WORKFLOW = ("claimed", "unclaimed", "incident", "incident_retried", "incident_resolved")
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,7 @@ class _Replayer:
         elif kind == "cancelled":
             with clock.frozen_at(at):
                 self.wf.cancel()
-        elif kind not in ("claimed", "unclaimed"):
+        elif kind not in KEEPS_WORKFLOW:
             raise _Mismatch(f"unknown event kind '{kind}'")
 
     def _complete(self, event: Event, at: datetime) -> None:

@@ -332,39 +332,11 @@ class Engine:
     def tick(self, now: datetime | None = None) -> list[str]:
         """Fire every due timer; returns the ids of the instances that moved.
 
-        Due instances are taken one at a time with ``FOR UPDATE SKIP LOCKED`` (on
-        PostgreSQL), so several nodes never fire one timer twice."""
-        now = clock.aware(now) if now else self.now()
-        moved, seen = [], set()
-        while True:
-            with self.uow() as uow:
-                s = uow.session
-                query = (select(Instance).where(Instance.status == "running",
-                                                Instance.next_timer_at <= now)
-                         .order_by(Instance.next_timer_at).limit(1)
-                         .with_for_update(skip_locked=True))
-                if seen:
-                    query = query.where(Instance.id.not_in(seen))
-                instance = s.scalar(query)
-                if instance is None:
-                    return moved
-                seen.add(instance.id)
-                parsed, wf = self._load(s, instance)
-                before = wfl.snapshot(wf)
-                self._fire_timers(wf, now)
-                after = wfl.snapshot(wf)
-                fired = after != before
-                if fired:
-                    self._save(s, instance, wf, parsed, now, "timer_fired", "system",
-                               snapshot=after)
-                else:
-                    instance.next_timer_at = wfl.next_timer(wf)
-                try:
-                    self._commit(uow)
-                except Conflict:
-                    continue  # someone else moved it first; it is looked at next tick
-                if fired:
-                    moved.append(instance.id)
+        Each instance fires in its own unit of work; one that fails gets an incident
+        and never stops the others (engine/timers.py)."""
+        from . import timers
+
+        return timers.tick(self, clock.aware(now) if now else self.now())
 
     # ----------------------------------------------------------------- reading
     def instances(self, model: str | None = None, status: str | None = None,
@@ -608,6 +580,23 @@ class Engine:
                 raise Conflict("the database is busy with another change to this instance",
                                hint="try again") from err
             raise
+
+    # ------------------------------------------------------------- incidents
+    def incidents(self, user: str | None = None, instance_id: str | None = None,
+                  include_resolved: bool = False) -> list[dict]:
+        from . import incidents
+
+        return incidents.listing(self, user, instance_id, include_resolved)
+
+    def retry_incident(self, incident_id: int, user: str) -> dict:
+        from . import incidents
+
+        return incidents.retry(self, incident_id, user)
+
+    def resolve_incident(self, incident_id: int, user: str, note: str) -> dict:
+        from . import incidents
+
+        return incidents.resolve(self, incident_id, user, note)
 
 
 def _default_title(model: str, instance_id: str) -> str:
