@@ -293,7 +293,8 @@ def replay(engine, instance_id: str, to_seq: int | None = None,
         count, divergence = _replay(engine, record, to_seq, state_checked, faithful=True)
     instance = record.instance
     chain = audit.check_chain(instance_id, sorted(record.events, key=lambda e: e.id),
-                              instance.last_seq, instance.last_hash)
+                              instance.last_seq, instance.last_hash,
+                              audit.state_digest(instance.state))
     return ReplayReport(instance_id, instance.model, instance.model_version, count,
                         last_seq, state_checked, divergence, chain)
 
