@@ -267,6 +267,25 @@ def tick(ctx, now):
 
 
 @main.command()
+@click.argument("role")
+@click.option("--database", default=None, help="Default: the database of DATABASE_URL.")
+def grants(role, database):
+    """The SQL that gives the application's PostgreSQL ROLE only what it needs (run it
+    as the owner after `opiflow init-db`; see docs/audit.md)."""
+    from sqlalchemy.engine import make_url
+
+    from .roles import grant_statements
+
+    try:
+        name = database or make_url(config.get("DATABASE_URL")).database
+        lines = grant_statements(role, name or "")
+    except ValueError as err:
+        _fail(f"{err}. Give plain names, e.g. opiflow grants opiflow_app")
+    for line in lines:
+        click.echo(line + ";")
+
+
+@main.command()
 def settings():
     """The settings (environment variables), their values and what they do."""
     for setting in config.SETTINGS:
