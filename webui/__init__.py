@@ -80,13 +80,14 @@ def create_app(config: dict | None = None) -> Flask:
     auth.init_app(app)
     errors.init_app(app)
 
-    from . import assets, audit, instances, tasks
+    from . import assets, audit, incidents, instances, tasks
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(tasks.bp)
     app.register_blueprint(instances.bp)
     app.register_blueprint(assets.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(incidents.bp)
     # (other areas register their blueprints here)
 
     app.add_url_rule("/", "index", lambda: redirect(url_for("tasks.index")))
