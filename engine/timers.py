@@ -62,13 +62,12 @@ def fire_next(engine, now: datetime, seen: set[str],
         seen.add(instance_id)
         try:
             fired = _fire(engine, s, instance, now)
+            engine._commit(uow)
+        except Conflict:
+            return Outcome(instance_id, False)  # someone else moved it first
         except Exception as err:  # noqa: BLE001 - a model's failure is this instance's alone
-            failure = err
+            failure = err  # a step, or saving what it produced (e.g. data the database refuses)
         else:
-            try:
-                engine._commit(uow)
-            except Conflict:
-                return Outcome(instance_id, False)  # someone else moved it first
             return Outcome(instance_id, fired)
     log.warning("the timer of instance %s failed: %s", instance_id, failure)
     return Outcome(instance_id, False,

@@ -202,3 +202,56 @@ def test_the_command_line_lists_retries_and_resolves(database_url, monkeypatch):
     assert refused.stderr.startswith("error: ") and "note" in refused.stderr
     run("incidents", "resolve", str(listed[0]["id"]), "--as", "anna", "--note", "aflyses")
     assert "no incidents" in run("incidents").output
+
+
+def test_a_save_the_database_refuses_is_an_incident_too(people, monkeypatch):
+    """E.g. data PostgreSQL refuses in JSON: the commit fails, not the step."""
+    from sqlalchemy.exc import DataError
+
+    engine = people
+    iid = _waiting(engine, "timer")
+    other = _waiting(engine, "timer")
+    real = engine._commit
+    refused = []
+
+    def commit(uow):
+        if not refused:
+            refused.append(True)
+            raise DataError("INSERT ...", {}, Exception("invalid input syntax for type json"))
+        return real(uow)
+
+    monkeypatch.setattr(engine, "_commit", commit)
+    moved = engine.tick(DUE)
+    [failed] = {iid, other} - set(moved)
+    assert len(moved) == 1
+    incident = _incident(engine, failed)
+    assert incident["open"] and "DataError" in incident["error"]
+    assert _kinds(engine, failed) == ["started", "completed", "incident"]
+
+
+def test_concurrent_tickers_record_one_incident_and_fire_the_rest_once(people):
+    import threading
+
+    engine = people
+    poisoned = _waiting(engine, "timer_failing")
+    healthy = [_waiting(engine, "timer") for _ in range(6)]
+    barrier = threading.Barrier(3)
+    moved: list[str] = []
+    lock = threading.Lock()
+
+    def tick() -> None:
+        barrier.wait()
+        fired = engine.tick(DUE)
+        with lock:
+            moved.extend(fired)
+
+    threads = [threading.Thread(target=tick) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(moved) == sorted(healthy)
+    for iid in healthy:
+        assert _kinds(engine, iid).count("timer_fired") == 1
+    assert _kinds(engine, poisoned).count("incident") == 1
+    assert _incident(engine, poisoned)["attempts"] == 1
