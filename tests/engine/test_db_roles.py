@@ -102,3 +102,20 @@ def test_grants_refuses_names_that_are_not_plain():
                grant_statements("app", "opiflow"))
     assert not any("events" in s and "UPDATE" in s for s in grant_statements("app", "db"))
 
+
+
+def test_the_grants_command_prints_the_statements(monkeypatch):
+    from click.testing import CliRunner
+
+    from engine.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://owner@db/opiflow")
+    result = CliRunner().invoke(main, ["grants", "opiflow_app"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "GRANT CONNECT ON DATABASE opiflow TO opiflow_app;" in lines
+    assert "GRANT SELECT, INSERT ON events TO opiflow_app;" in lines
+    assert any(line.startswith("GRANT SELECT, INSERT, UPDATE, DELETE ON ")
+               and " incidents," in line and " events" not in line for line in lines)
+    refused = CliRunner().invoke(main, ["grants", "Robert'); DROP TABLE events"])
+    assert refused.exit_code == 1 and "plain" in refused.stderr
