@@ -261,4 +261,7 @@ ENGLISH: dict[str, str] = {
         "The timer fired and the failure is resolved.",
     "Forsøgt igen: fejlen består.": "Retried: the error remains.",
     "Fejlen er markeret som løst.": "The failure is marked as resolved.",
+    "Tidsfristen fejlede": "The timer failed",
+    "Prøvede tidsfristen igen": "Retried the timer",
+    "Markerede fejlen som løst": "Marked the failure as resolved",
 }

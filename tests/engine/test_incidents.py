@@ -124,6 +124,9 @@ def test_a_person_retries_and_resolves_and_each_act_is_audited(people, clock):
     with pytest.raises(Conflict):
         engine.retry_incident(incident_id, "anna")
     assert engine.verify(poisoned).ok
+    from engine.replay import replay
+
+    assert replay(engine, poisoned).identical  # incident events change no workflow state
 
 
 def test_only_the_right_group_of_the_authority_may_act(people):

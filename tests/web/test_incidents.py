@@ -41,6 +41,8 @@ def test_staff_see_and_resolve_an_incident(client, auth, web_engine, poisoned):
     last = web_engine.history(iid)[-1]
     assert (last["kind"], last["actor"]) == ("incident_resolved", "anna")
     assert "Ingen fejlede frister." in client.get("/incidents").get_data(as_text=True)
+    history = client.get(f"/instances/{iid}/history").get_data(as_text=True)
+    assert "Tidsfristen fejlede" in history and "Markerede fejlen som løst" in history
 
 
 def test_only_the_right_people_see_and_act(client, auth, web_engine, poisoned):
