@@ -262,8 +262,13 @@ def tick(ctx, now):
             at = datetime.fromisoformat(now)
         except ValueError:
             _fail(f"--now {now} is not an ISO time, e.g. 2027-04-07T09:00")
-    moved = _engine(ctx).tick(at)
+    engine = _engine(ctx)
+    moved = engine.tick(at)
     click.echo(f"{len(moved)} instance(s) moved" + "".join(f"\n  {i}" for i in moved))
+    failing = engine.incidents()
+    if failing:
+        click.echo(f"{len(failing)} instance(s) with a failed timer: see `opiflow incidents`",
+                   err=True)
 
 
 @main.command()

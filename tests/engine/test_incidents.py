@@ -195,7 +195,9 @@ def test_the_command_line_lists_retries_and_resolves(database_url, monkeypatch):
     iid = run("start", "timer_failing", "--as", "anna").output.strip()
     task = json.loads(run("tasks", "--as", "anna", "--json").output)[0]["id"]
     run("complete", task, "--as", "anna", "--data", '{"notified": "2026-03-02"}')
-    assert "0 instance(s) moved" in run("tick", "--now", "2030-01-01T00:00").output
+    ticked = run("tick", "--now", "2030-01-01T00:00")
+    assert "0 instance(s) moved" in ticked.output
+    assert "1 instance(s) with a failed timer" in ticked.stderr
     listed = json.loads(run("incidents", "--as", "anna", "--json", code=1).output)
     assert [(i["instance_id"], i["element"]) for i in listed] == [(iid, "compute")]
     out = run("incidents", "retry", str(listed[0]["id"]), "--as", "anna").output
