@@ -48,5 +48,6 @@ def downgrade() -> None:
     op.drop_index("ix_incidents_authority_open", table_name="incidents")
     op.drop_index("ix_incidents_instance_id", table_name="incidents")
     op.drop_table("incidents")
-    with op.batch_alter_table("events") as batch:
-        batch.drop_column("state_digest")
+    # a plain DROP COLUMN (SQLite >= 3.35), never a table copy: that would lose the
+    # append-only triggers
+    op.execute("ALTER TABLE events DROP COLUMN state_digest")
