@@ -12,12 +12,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 
 from . import incidents
 from . import workflow as wfl
 from .errors import Conflict
-from .models import Instance
+from .models import Incident, Instance
 
 log = logging.getLogger("opiflow.timers")
 
@@ -48,7 +48,7 @@ def fire_next(engine, now: datetime, seen: set[str],
     with engine.uow() as uow:
         s = uow.session
         query = (select(Instance).where(Instance.status == "running",
-                                        Instance.next_timer_at <= now)
+                                        Instance.next_timer_at <= now, ~_waiting(now))
                  .order_by(Instance.next_timer_at, Instance.id).limit(1)
                  .with_for_update(skip_locked=True))
         if only is not None:
@@ -72,6 +72,14 @@ def fire_next(engine, now: datetime, seen: set[str],
     log.warning("the timer of instance %s failed: %s", instance_id, failure)
     return Outcome(instance_id, False,
                    incidents.record_failure(engine, instance_id, version, now, failure))
+
+
+def _waiting(now: datetime):
+    """An open incident whose retry is not due yet (or that waits for a person): the
+    back-off holds even when a completed task has put the instance's timer back."""
+    return exists().where(Incident.instance_id == Instance.id,
+                          Incident.resolved_at.is_(None),
+                          or_(Incident.next_retry_at.is_(None), Incident.next_retry_at > now))
 
 
 def _fire(engine, s, instance: Instance, now: datetime) -> bool:

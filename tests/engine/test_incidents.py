@@ -260,3 +260,23 @@ def test_concurrent_tickers_record_one_incident_and_fire_the_rest_once(people):
         assert _kinds(engine, iid).count("timer_fired") == 1
     assert _kinds(engine, poisoned).count("incident") == 1
     assert _incident(engine, poisoned)["attempts"] == 1
+
+
+def test_the_back_off_holds_when_the_timer_is_put_back(people):
+    """A task completed in the instance recomputes its next timer (in the past): the
+    open incident's back-off still decides when it is tried again."""
+    from sqlalchemy import update
+
+    from engine.models import Instance
+
+    engine = people
+    poisoned = _waiting(engine, "timer_failing")
+    engine.tick(DUE)
+    with engine.sql.begin() as conn:
+        conn.execute(update(Instance).where(Instance.id == poisoned)
+                     .values(next_timer_at=DUE - timedelta(days=10)))
+    healthy = _waiting(engine, "timer")
+    assert engine.tick(DUE + timedelta(seconds=30)) == [healthy]
+    assert _incident(engine, poisoned)["attempts"] == 1
+    engine.tick(DUE + timedelta(seconds=61))
+    assert _incident(engine, poisoned)["attempts"] == 2
