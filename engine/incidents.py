@@ -125,9 +125,12 @@ def _for_act(engine, s, incident_id: int, user: str) -> tuple[access.Actor, Inci
     actor = engine._actor(s, user)
     incident = s.get(Incident, int(incident_id)) if str(incident_id).isdigit() else None
     instance = s.get(Instance, incident.instance_id) if incident else None
-    if incident is None or instance is None or (
-            instance.authority_id != actor.authority_id and not actor.is_auditor):
+    if incident is None or instance is None:
         raise NotFound(f"no incident {incident_id}", hint="see `opiflow incidents`")
+    try:
+        access.check_may_read(actor, instance)  # another authority's: it does not exist
+    except NotFound:
+        raise NotFound(f"no incident {incident_id}", hint="see `opiflow incidents`") from None
     access.check_may_manage(actor, instance)
     if not may_act(actor):
         groups = " or ".join(settings()[2]) or "(none configured)"

@@ -145,6 +145,9 @@ def test_only_the_right_group_of_the_authority_may_act(people):
     assert "read-only" in str(caught.value)
     with pytest.raises(NotFound):
         engine.retry_incident("12x", "anna")
+    engine.add_user("otto", "Rigsrevisionen", [], audits=["Region Sjælland"])
+    with pytest.raises(NotFound):  # an auditor of another authority: it does not exist
+        engine.retry_incident(incident_id, "otto")
     assert _kinds(engine, poisoned) == before
     assert engine.incidents(user="sara") == []  # another authority sees nothing
     assert [i["id"] for i in engine.incidents(user="rikke")] == [incident_id]  # auditor reads
