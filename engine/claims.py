@@ -11,21 +11,16 @@ then sees the outcome; on SQLite the write lock serializes them.
 from __future__ import annotations
 
 from sqlalchemy import or_, update
-from sqlalchemy.exc import OperationalError
 
+from . import store
 from .access import Actor
 from .errors import Conflict, Forbidden
 from .models import OpenTask
 
 
 def _changed(s, statement) -> int:
-    try:
+    with store.storage_errors():  # e.g. SQLite busy: a Conflict, as at commit
         return s.execute(statement.execution_options(synchronize_session=False)).rowcount
-    except OperationalError as err:
-        if "locked" in str(err).lower():
-            raise Conflict("the database is busy with another change to this task",
-                           hint="try again") from err
-        raise
 
 
 def _assignee_now(s, task_id: str) -> str | None:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from . import access, audit, config
+from . import access, audit, config, store
 from . import workflow as wfl
 from .errors import Conflict, Forbidden, InvalidData, NotFound, OpiflowError
 from .models import Incident, Instance
@@ -71,7 +71,7 @@ def record_failure(engine, instance_id: str, version: int, now: datetime,
                                   if incident.attempts <= retries else None)
         instance.next_timer_at = incident.next_retry_at
         try:
-            engine._commit(uow)
+            store.commit(uow)
         except Conflict:
             pass  # someone else changed the instance: it is looked at again next tick
     return message
@@ -106,8 +106,8 @@ def listing(engine, user: str | None = None, instance_id: str | None = None,
         s = uow.session
         query = select(Incident, Instance).join(Instance, Instance.id == Incident.instance_id)
         if user is not None:
-            query = query.where(Incident.authority_id.in_(
-                access.readable_authorities(s, engine._actor(s, user))))
+            query = query.where(access.reading(engine.users.actor(s, user)).where(
+                Incident.authority_id))
         if instance_id is not None:
             query = query.where(Incident.instance_id == instance_id)
         if not include_resolved:
@@ -122,7 +122,7 @@ def may_act(actor: access.Actor) -> bool:
 
 def _for_act(engine, s, incident_id: int, user: str) -> tuple[access.Actor, Incident,
                                                               Instance]:
-    actor = engine._actor(s, user)
+    actor = engine.users.actor(s, user)
     incident = s.get(Incident, int(incident_id)) if str(incident_id).isdigit() else None
     instance = s.get(Instance, incident.instance_id) if incident else None
     if incident is None or instance is None:
@@ -157,7 +157,7 @@ def retry(engine, incident_id: int, user: str) -> dict:
         instance.updated_at = now
         audit.append(s, instance, "incident_retried", actor.name, now,
                      data={"incident": incident.id})
-        engine._commit(uow)
+        store.commit(uow)
         instance_id = instance.id
     fire_next(engine, now, set(), only=instance_id)
     return _reload(engine, incident_id)
@@ -178,12 +178,12 @@ def resolve(engine, incident_id: int, user: str, note: str) -> dict:
         incident.resolved_at, incident.resolved_by = now, actor.name
         incident.resolution, incident.next_retry_at = note[:300], None
         if instance.status == "running":
-            _parsed, wf = engine._load(s, instance)
+            _parsed, wf = engine.store.load(s, instance)
             instance.next_timer_at = wfl.next_timer(wf)
         instance.updated_at = now
         audit.append(s, instance, "incident_resolved", actor.name, now,
                      data={"incident": incident.id, "note": note[:300]})
-        engine._commit(uow)
+        store.commit(uow)
     return _reload(engine, incident_id)
 
 

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import exists, or_, select
 
-from . import incidents
+from . import incidents, steps, store
 from . import workflow as wfl
 from .errors import Conflict
 from .models import Incident, Instance
@@ -62,7 +62,7 @@ def fire_next(engine, now: datetime, seen: set[str],
         seen.add(instance_id)
         try:
             fired = _fire(engine, s, instance, now)
-            engine._commit(uow)
+            store.commit(uow)
         except Conflict:
             return Outcome(instance_id, False)  # someone else moved it first
         except Exception as err:  # noqa: BLE001 - a model's failure is this instance's alone
@@ -83,13 +83,13 @@ def _waiting(now: datetime):
 
 
 def _fire(engine, s, instance: Instance, now: datetime) -> bool:
-    parsed, wf = engine._load(s, instance)
+    _parsed, wf = engine.store.load(s, instance)
     before = wfl.snapshot(wf)
-    engine._fire_timers(wf, now)
+    steps.fire_timers(wf, now)
     after = wfl.snapshot(wf)
     fired = after != before
     if fired:
-        engine._save(s, instance, wf, parsed, now, "timer_fired", "system", snapshot=after)
+        engine.store.save(s, instance, wf, now, "timer_fired", "system", snapshot=after)
     else:
         instance.next_timer_at = wfl.next_timer(wf)
     incidents.settle(s, instance, now, fired)

@@ -29,12 +29,9 @@ from flask_login import (
     login_user,
     logout_user,
 )
-from sqlalchemy import select
 
 from engine.access import Actor
 from engine.errors import NotFound
-from engine.models import User
-from engine.passwords import check_password
 
 from .i18n import LANGUAGES
 from .i18n import gettext as _
@@ -84,12 +81,6 @@ def staff_required(view):
     return wrapped
 
 
-def _check_password(name: str, password: str) -> bool:
-    with engine().uow() as uow:
-        stored = uow.session.scalar(select(User.password_hash).where(User.name == name))
-    return check_password(stored, password)
-
-
 def safe_next(target: str | None) -> str:
     """Only same-site paths: never redirect a login to another site."""
     if target and target.startswith("/") and not target.startswith("//") \
@@ -103,7 +94,7 @@ def login():
     error = None
     if request.method == "POST":
         name = (request.form.get("username") or "").strip()
-        if name and _check_password(name, request.form.get("password") or ""):
+        if name and engine().check_password(name, request.form.get("password") or ""):
             session.clear()
             login_user(load_user(name))
             session.permanent = True

@@ -69,13 +69,6 @@ def unclaim(task_id: str):
     return redirect(safe_next(request.form.get("next")))
 
 
-def _may_work_on(task) -> bool:
-    if current_user.is_auditor:
-        return False
-    return task.assignee == current_user.name or (
-        task.assignee is None and (not task.lane or task.lane in current_user.groups))
-
-
 @bp.get("/<task_id>")
 @login_required
 def form(task_id: str):
@@ -90,7 +83,7 @@ def _render(info: dict, fields, errors: dict, status: int = 200):
     return render_template(
         "tasks/form.html", info=info, task=task, fields=fields, form_errors=left,
         error_fields=[f for f in forms.all_fields(fields) if f.error],
-        may_work=_may_work_on(task), multipart=forms.uses_files(info["schema"]),
+        may_work=task.may_work, multipart=forms.uses_files(info["schema"]),
         now=engine().now()), status
 
 

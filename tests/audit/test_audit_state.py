@@ -34,7 +34,7 @@ def test_a_state_only_edit_is_caught_by_verify_and_replay(deployed, clock):
     other = scenarios.timer(deployed, clock)
     assert deployed.show(iid)["data"]["amount"] == 250000
     _edit_state(deployed, iid)
-    deployed._cache.clear()
+    deployed.store._cache.clear()
     assert deployed.show(iid)["data"]["amount"] == 2500000  # what users now see
 
     report = deployed.verify(iid)

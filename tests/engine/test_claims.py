@@ -10,6 +10,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from engine import store
 from engine.errors import Conflict, Forbidden
 from engine.models import Event, OpenTask
 from tests.helpers import dump
@@ -40,7 +41,7 @@ def _assignee(engine, task_id: str) -> str | None:
 def _between_row_and_instance(engine, monkeypatch, action):
     """Run ``action`` (to completion, in another thread) right after the verb has read
     the open-task row and before it reads the instance: the stale-read window."""
-    original = engine._instance
+    original = store.instance
     fired = []
 
     def instance(s, instance_id):
@@ -51,7 +52,7 @@ def _between_row_and_instance(engine, monkeypatch, action):
             thread.join()
         return original(s, instance_id)
 
-    monkeypatch.setattr(engine, "_instance", instance)
+    monkeypatch.setattr(store, "instance", instance)
 
 
 def test_threads_racing_to_claim_have_one_winner_and_one_event(ready):

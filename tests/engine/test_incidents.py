@@ -219,7 +219,9 @@ def test_a_save_the_database_refuses_is_an_incident_too(people, monkeypatch):
     engine = people
     iid = _waiting(engine, "timer")
     other = _waiting(engine, "timer")
-    real = engine._commit
+    from engine import store
+
+    real = store.commit
     refused = []
 
     def commit(uow):
@@ -228,7 +230,7 @@ def test_a_save_the_database_refuses_is_an_incident_too(people, monkeypatch):
             raise DataError("INSERT ...", {}, Exception("invalid input syntax for type json"))
         return real(uow)
 
-    monkeypatch.setattr(engine, "_commit", commit)
+    monkeypatch.setattr(store, "commit", commit)
     moved = engine.tick(DUE)
     [failed] = {iid, other} - set(moved)
     assert len(moved) == 1
