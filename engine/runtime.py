@@ -12,6 +12,9 @@ is one unit of work. The work is done in modules that each do one job:
 - ``engine.users``: users and the actor cache; ``engine.access``: who may do what;
 - ``engine.versions``: deploying and listing models; ``engine.registry``: the parsed
   model versions this engine holds.
+- ``engine.timers``: firing due timers, one instance per unit of work;
+  ``engine.incidents``: timers that failed (back-off, retry, resolve);
+  ``engine.claims``: claims and completions compare the open-task row in the database.
 
 A verb that refuses raises an ``engine.errors`` exception and the transaction rolls
 back, so the database is exactly as it was.
