@@ -14,7 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import exists, or_, select
 
-from . import incidents, steps, store
+from . import incidents, portfolio, steps, store
 from . import workflow as wfl
 from .errors import Conflict
 from .models import Incident, Instance
@@ -85,7 +85,8 @@ def _waiting(now: datetime):
 def _fire(engine, s, instance: Instance, now: datetime) -> bool:
     _parsed, wf = engine.store.load(s, instance)
     before = wfl.snapshot(wf)
-    steps.fire_timers(wf, now)
+    with portfolio.scope(s, instance.id):  # drawdowns the process books (engine/portfolio)
+        steps.fire_timers(wf, now)
     after = wfl.snapshot(wf)
     fired = after != before
     if fired:

@@ -46,8 +46,12 @@ def index():
 @bp.post("/new")
 @staff_required
 def start():
+    title = " ".join((request.form.get("title") or "").split())[:300]
+    if not title:
+        flash(_("Giv partnerskabet en titel, fx 'Intelligent patientmonitorering'."))
+        return redirect(url_for("instances.index"))
     instance_id = engine().start(current_app.config["OPIFLOW_START_MODEL"],
-                                 current_user.name, {})
+                                 current_user.name, {"title": title})
     flash(_("Et nyt innovationspartnerskab er startet."))
     return redirect(url_for("instances.overview", instance_id=instance_id))
 
@@ -134,17 +138,17 @@ def evaluation_view(data: dict) -> dict:
 
 def _scores(value) -> dict[str, dict[str, object]]:
     """{bidder: {criterion id: score}} from the score sheets, keyed or listed."""
-    items = value.values() if isinstance(value, dict) else value if isinstance(
-        value, list) else ()
+    pairs = value.items() if isinstance(value, dict) else (
+        (None, item) for item in value) if isinstance(value, list) else ()
     result = {}
-    for item in items:
+    for key, item in pairs:  # keyed by bidder (the evaluation's output) or listed
         if not isinstance(item, dict):
             continue
         raw = item.get("scores")
         if isinstance(raw, list):
             raw = {s.get("criterion"): s.get("score") for s in raw if isinstance(s, dict)}
         if isinstance(raw, dict):
-            result[ov.name_of(item)] = raw
+            result[ov.name_of(item) or str(key or "")] = raw
     return result
 
 
