@@ -265,6 +265,8 @@ class ProcedureFacts(Base):
     ceiling_used: Mapped[float] = mapped_column(Numeric(18, 2), default=0)
     reached_purchase: Mapped[bool] = mapped_column(Boolean, default=False)
     reached_implementation: Mapped[bool] = mapped_column(Boolean, default=False)
+    # words to find the procedure by: applicants, bidders, the winner, CVR numbers
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
 
 class PhaseChange(Base):

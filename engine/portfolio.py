@@ -126,13 +126,29 @@ def _facts(s, instance: Instance, data: dict) -> None:
         ceiling=Decimal(str(purchase.get("ceiling") or 0)),
         ceiling_used=total(call_offs),
         reached_purchase=bool(decision.get("exercise")),
-        reached_implementation=bool(call_offs))
+        reached_implementation=bool(call_offs),
+        search_text=_search_text(data))
     row = s.get(ProcedureFacts, instance.id)
     if row is None:
         s.add(ProcedureFacts(instance_id=instance.id, **values))
     else:
         for key, value in values.items():
             setattr(row, key, value)
+
+
+def _search_text(data: dict) -> str:
+    """The parties' names and CVR numbers, lower case, for finding the procedure."""
+    words: list[str] = []
+    for key in ("applicants", "bidders", "final_tenders", "initial_tenders"):
+        for item in data.get(key) or [] if isinstance(data.get(key), list) else []:
+            if isinstance(item, dict):
+                words += [str(item.get(k)) for k in ("name", "bidder", "cvr") if item.get(k)]
+            elif isinstance(item, str):
+                words.append(item)
+    award = data.get("award")
+    if isinstance(award, dict) and award.get("winner"):
+        words.append(str(award["winner"]))
+    return " | ".join(dict.fromkeys(words)).lower()[:20000]
 
 
 # ----------------------------------------------------------------------- funding

@@ -148,12 +148,13 @@ class Engine:
 
     def tasks(self, user: str | None = None, instance_id: str | None = None,
               model: str | None = None, phase: str | None = None,
-              mine_only: bool = False, limit: int | None = None) -> list[TaskInfo]:
+              mine_only: bool = False, limit: int | None = None, lane: str | None = None,
+              due_before: datetime | None = None) -> list[TaskInfo]:
         """Open tasks from the index. With ``user``: the tasks they may work on (their
         authority, their lanes) or that are assigned to them, soonest due first."""
         with self.uow() as uow:
             return queries.tasks(uow.session, self._who(uow.session, user), instance_id,
-                                 model, phase, mine_only, limit)
+                                 model, phase, mine_only, limit, lane, due_before)
 
     def claim(self, task_id: str, user: str) -> None:
         self._assign(task_id, user, claim=True)
@@ -244,10 +245,17 @@ class Engine:
 
     # ----------------------------------------------------------------- reading
     def instances(self, model: str | None = None, status: str | None = None,
-                  user: str | None = None) -> list[dict]:
+                  user: str | None = None, search: str | None = None) -> list[dict]:
+        """Instances the user may read; ``search`` matches words in the title, the phase,
+        the bidders' and applicants' names and their CVR numbers."""
         with self.uow() as uow:
             return queries.instances(uow.session, self._who(uow.session, user), model,
-                                     status)
+                                     status, search)
+
+    def titles(self, instance_ids: list[str], user: str | None = None) -> dict[str, str]:
+        with self.uow() as uow:
+            return queries.titles(uow.session, self._who(uow.session, user),
+                                  list(instance_ids))
 
     def show(self, instance_id: str, user: str | None = None) -> dict:
         """Where an instance stands: status, phase, open tasks, data (sealed data masked)."""

@@ -19,3 +19,15 @@ def bpmn_js(filename: str):
         abort(404)
     dist = Path(current_app.config["NODE_MODULES"]) / "bpmn-js" / "dist"
     return send_from_directory(dist, filename, max_age=3600)
+
+
+DMN_SCRIPTS = ("dmn-modeler.production.min.js",)
+
+
+@bp.get("/dmn-js/<path:filename>")
+def dmn_js(filename: str):
+    """The decision table editor (designers) and its CSS/fonts, from node_modules."""
+    if not (filename in DMN_SCRIPTS or filename.startswith("assets/")):
+        abort(404)
+    dist = Path(current_app.config["NODE_MODULES"]) / "dmn-js" / "dist"
+    return send_from_directory(dist, filename, max_age=3600)

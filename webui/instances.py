@@ -38,8 +38,9 @@ def get_instance(instance_id: str) -> dict:
 @login_required
 def index():
     status = request.args.get("status") or None
-    rows = engine().instances(status=status, user=current_user.name)
-    return render_template("instances/list.html", rows=rows, status=status,
+    q = (request.args.get("q") or "")[:200]
+    rows = engine().instances(status=status, user=current_user.name, search=q or None)
+    return render_template("instances/list.html", rows=rows, status=status, q=q,
                            start_model=current_app.config["OPIFLOW_START_MODEL"])
 
 

@@ -182,3 +182,51 @@ def test_a_designer_edits_the_model_in_the_browser(chromium, tmp_path):  # noqa:
     finally:
         srv.shutdown()
         engine.sql.dispose()
+
+
+@pytest.mark.browser
+def test_a_decision_table_is_edited_with_dmn_js(chromium, tmp_path):  # noqa: F811
+    import threading
+    from datetime import datetime
+
+    from werkzeug.serving import make_server
+
+    from engine.clock import FixedClock
+    from engine.runtime import Engine
+    from tests.conftest import DATA as ENGINE_DATA
+    from webui import create_app
+
+    from .conftest import password_hash
+
+    engine = Engine(f"sqlite:///{tmp_path / 'dmn.db'}", workflows_dir=ENGINE_DATA,
+                    clock_fn=FixedClock(datetime(2026, 3, 2, 9, 0)))
+    engine.init_db()
+    engine.deploy(ENGINE_DATA / "purchase_request")
+    add_people(engine)
+    engine.add_user("dina", "Region Hovedstaden", ["designer"], password_hash=password_hash())
+    first = newest(engine)
+    app = create_app({"OPIFLOW_ENGINE": engine, "SECRET_KEY": "dmn-test",
+                      "OPIFLOW_SCHEDULER": "off", "UPLOAD_FOLDER": str(tmp_path / "up")})
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{srv.server_port}"
+    try:
+        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        login(page, base, "dina")
+        page.goto(f"{base}/designer/purchase_request/edit?from={first}")
+        page.wait_for_selector("[data-dmn][data-ready='true']")
+        assert page.locator("[data-dmn] .tjs-table").count() == 1  # the decision table
+        shot(page, "designer-dmn")
+        page.get_by_role("button", name="Gem og deploy").click()
+        # dmn-js writes the table back in its own layout: a valid new version is deployed
+        page.wait_for_url(re.compile(rf"{base}/designer/purchase_request/[0-9a-f]{{64}}$"))
+        second = newest(engine)
+        assert second != first
+        saved = engine.model_files("purchase_request", second, "dina")["files"]
+        assert "category_decision" in next(t for n, t in saved.items() if n.endswith(".dmn"))
+        assert errors == []
+    finally:
+        srv.shutdown()
+        engine.sql.dispose()

@@ -85,9 +85,10 @@
     });
   }
 
-  function keep() {  // the diagram on screen back into the files
+  function keep() {  // the diagram and the tables on screen back into the files
     return modeler.saveXML({ format: true }).then(function (result) {
       files[current] = result.xml;
+      return typeof keepTables === "function" ? keepTables() : null;
     });
   }
 
@@ -226,10 +227,24 @@
     loadForm();
   }
 
-  Array.prototype.forEach.call(document.querySelectorAll("[data-dmn]"), function (area) {
-    area.value = files[area.dataset.dmn];
-    area.addEventListener("input", function () { files[area.dataset.dmn] = area.value; });
+  // decision tables in dmn-js; what the designer changes goes back into the files
+  var tables = [];
+  Array.prototype.forEach.call(document.querySelectorAll("[data-dmn]"), function (el) {
+    if (!window.DmnJS) { return; }
+    var editor = new window.DmnJS({ container: el });
+    el.dmn = editor;  // for the browser tests
+    tables.push({ name: el.dataset.dmn, editor: editor });
+    editor.importXML(files[el.dataset.dmn]).then(function () {
+      var table = editor.getViews().filter(function (v) { return v.type === "decisionTable"; })[0];
+      return table ? editor.open(table) : null;
+    }).then(function () { el.dataset.ready = "true"; })
+      .catch(function (err) { el.textContent = err.message; el.dataset.ready = "error"; });
   });
+  function keepTables() {
+    return Promise.all(tables.map(function (t) {
+      return t.editor.saveXML({ format: true }).then(function (r) { files[t.name] = r.xml; });
+    }));
+  }
 
   // ------------------------------------------------------------------ saving
   var status = document.getElementById("save-status");

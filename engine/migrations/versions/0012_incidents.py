@@ -1,7 +1,7 @@
 """incidents (a timer that failed, per instance) and a state digest in each audit event
 
-Revision ID: 0011_incidents
-Revises: 0010
+Revision ID: 0012_incidents
+Revises: 0011
 Create Date: 2026-11-30
 
 ``incidents``: an instance whose timer led into a failing step, with the error, the
@@ -14,8 +14,8 @@ table and its append-only triggers stay as they are.)
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_incidents"
-down_revision = "0010"
+revision = "0012_incidents"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
