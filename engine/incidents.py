@@ -26,8 +26,8 @@ def settings() -> tuple[int, int, tuple[str, ...]]:
     """(retries, first back-off in seconds, groups that may act)."""
     groups = tuple(g.strip() for g in config.get("OPIFLOW_INCIDENT_GROUPS").split(",")
                    if g.strip())
-    return (int(config.get("OPIFLOW_INCIDENT_RETRIES")),
-            int(config.get("OPIFLOW_INCIDENT_BACKOFF_SECONDS")), groups)
+    return (int(config.number("OPIFLOW_INCIDENT_RETRIES", zero=True)),
+            int(config.number("OPIFLOW_INCIDENT_BACKOFF_SECONDS")), groups)
 
 
 def open_incident(s, instance_id: str) -> Incident | None:
