@@ -5,6 +5,11 @@
    if reachable, a scratch PostgreSQL database (events bulk-loaded with executemany/COPY).
 
     .venv/bin/python bench/audit.py [--events 1000000] [--per-instance 1000] [--no-pg]
+                                    [--state-kb 50]
+
+``verify --all`` also hashes each instance's stored state (issue 9: a state edited without
+an event); ``--state-kb`` sizes those states, and the time that check adds is printed
+beside the total.
 """
 from __future__ import annotations
 
@@ -91,10 +96,14 @@ def _events(instances: int, per_instance: int):
     _events.heads = heads
 
 
+STATE_KB = 50  # the size of each instance's stored state (set by --state-kb)
+
+
 def _instance_rows(heads, sqlite: bool):
     now = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
     at = now.replace(tzinfo=None).isoformat(" ") if sqlite else now
-    return [(iid, "purchase_request", "v1", 1, "bench", "running", "", "{}", 1, None, at, at,
+    state = audit.canonical({"pad": "x" * (STATE_KB * 1024)})
+    return [(iid, "purchase_request", "v1", 1, "bench", "running", "", state, 1, None, at, at,
              "anna", seq, digest) for iid, (seq, digest) in heads.items()]
 
 
@@ -167,6 +176,8 @@ def time_verify(label: str, engine: Engine, total: int) -> None:
             reports = audit.verify_all_parallel(engine.database_url, jobs)
         elapsed = time.perf_counter() - start
         bad = sum(1 for r in reports if not r.ok)
+        if jobs == 1:
+            print(f"  of which reading and hashing the stored states: {_state_check(engine)}")
         events = sum(r.events for r in reports)
         print(f"verify --all --jobs {jobs} on {label}: {events:,} events in "
               f"{len(reports):,} instances, {elapsed:.2f} s ({events / elapsed:,.0f} "
@@ -174,13 +185,32 @@ def time_verify(label: str, engine: Engine, total: int) -> None:
         assert events == total
 
 
+def _state_check(engine: Engine) -> str:
+    """The part of ``verify --all`` the state digests add: every instance's stored state
+    read and hashed, as ``audit.verify_all`` does before it reads the events."""
+    from sqlalchemy import select
+
+    from engine.models import Instance
+
+    start = time.perf_counter()
+    with engine.uow() as uow:
+        rows = audit._raw_rows(uow.session, select(Instance.id, Instance.state), 500)
+        sizes = [len(state) for _iid, state in rows if audit.state_digest(state)]
+    elapsed = time.perf_counter() - start
+    return (f"{len(sizes):,} states, {sum(sizes) / 2**20:,.0f} MB, {elapsed:.2f} s "
+            f"({elapsed * 1e6 / max(1, len(sizes)):,.0f} µs per instance)")
+
+
 def main() -> None:
+    global STATE_KB
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--per-instance", type=int, default=1000)
     parser.add_argument("--no-pg", action="store_true")
     parser.add_argument("--no-replay", action="store_true")
+    parser.add_argument("--state-kb", type=int, default=STATE_KB)
     args = parser.parse_args()
+    STATE_KB = args.state_kb
     if not args.no_replay:
         bench_replay()
     instances = args.events // args.per_instance

@@ -134,6 +134,7 @@ def may_work_on(who: Actor, task: OpenTask) -> bool:
 def check_not_claimed_by_other(who: Actor, task: OpenTask, action: str = "complete") -> None:
     if task.assignee and task.assignee != who.name:
         raise Forbidden(f"the task '{task.title}' is claimed by {task.assignee}",
+                        field="assignee",
                         hint=f"ask {task.assignee} to unclaim it before you {action} it")
 
 

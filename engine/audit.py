@@ -2,6 +2,10 @@
 
 An event's hash covers the previous hash and every recorded field, so editing,
 deleting, inserting or reordering events breaks the chain at the first bad ``seq``.
+Each event also records the SHA-256 of the instance's stored state after it
+(``state_digest``, part of the hash), so a stored state edited without an event is
+found too: it no longer matches the digest of the chain's last event. Events written
+before the digest existed have none; they hash and verify exactly as before.
 """
 from __future__ import annotations
 
@@ -47,24 +51,37 @@ def utc_text(at: datetime | str) -> str:
     return at.isoformat()
 
 
+def state_digest(state: str | None) -> str:
+    """The SHA-256 of an instance's stored (serialized) state."""
+    return hashlib.sha256((state or "").encode("utf-8")).hexdigest()
+
+
 def event_hash(prev_hash: str, instance_id: str, seq: int, kind: str, actor: str,
-               at: datetime, task_id, task_spec, task_nth, data, snapshot) -> str:
-    body = canonical([instance_id, seq, kind, actor, utc_text(at), task_id, task_spec,
-                      task_nth, data, snapshot])
+               at: datetime, task_id, task_spec, task_nth, data, snapshot,
+               digest: str | None = None) -> str:
+    fields = [instance_id, seq, kind, actor, utc_text(at), task_id, task_spec, task_nth,
+              data, snapshot]
+    if digest is not None:  # older events have no state digest: hashed as before
+        fields.append(digest)
+    body = canonical(fields)
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
 
 
 def _quick_hash(prev_hash: str, instance_id: str, seq: int, kind: str, actor: str,
-                at: datetime, task_id, task_spec, task_nth, data, snapshot) -> str:
+                at: datetime, task_id, task_spec, task_nth, data, snapshot,
+                digest: str | None = None) -> str:
     """:func:`event_hash` with orjson: the same bytes for JSON-loaded values (sorted
     keys, compact, UTF-8), except some floats' notation; callers confirm a mismatch
     with :func:`event_hash`, so this only makes verification fast, never different."""
     if orjson is None:
         return event_hash(prev_hash, instance_id, seq, kind, actor, at, task_id, task_spec,
-                          task_nth, data, snapshot)
+                          task_nth, data, snapshot, digest)
+    fields = [instance_id, seq, kind, actor, utc_text(at), task_id, task_spec, task_nth,
+              data, snapshot]
+    if digest is not None:
+        fields.append(digest)
     try:
-        body = orjson.dumps([instance_id, seq, kind, actor, utc_text(at), task_id, task_spec,
-                             task_nth, data, snapshot], option=orjson.OPT_SORT_KEYS)
+        body = orjson.dumps(fields, option=orjson.OPT_SORT_KEYS)
     except TypeError:  # a value orjson does not take (e.g. an integer over 64 bits)
         return ""
     return hashlib.sha256(prev_hash.encode("utf-8") + body).hexdigest()
@@ -83,8 +100,10 @@ def _raw_hash(prev_hash: str, instance_id: str, row) -> str:
                              row.task_id, row.task_spec, row.task_nth])
     except TypeError:
         return ""
+    digest = getattr(row, "state_digest", None)
+    tail = b"]" if digest is None else b',"' + digest.encode("ascii") + b'"]'
     body = b"".join((head[:-1], b",", (data_text or "null").encode("utf-8"), b",",
-                     (row.snapshot_text or "null").encode("utf-8"), b"]"))
+                     (row.snapshot_text or "null").encode("utf-8"), tail))
     return hashlib.sha256(prev_hash.encode("utf-8") + body).hexdigest()
 
 
@@ -101,12 +120,13 @@ def append(session: Session, instance: Instance, kind: str, actor: str, at: date
     at = at.astimezone(UTC)
     task_id, spec, title, nth = (task.id, task.spec, task.title, task.nth) if task else (
         None, None, None, None)
+    stored = state_digest(instance.state)  # the state as it is saved with this event
     digest = event_hash(instance.last_hash or GENESIS, instance.id, seq, kind, actor, at,
-                        task_id, spec, nth, data, snapshot)
+                        task_id, spec, nth, data, snapshot, stored)
     event = Event(instance_id=instance.id, seq=seq, kind=kind, actor=actor, at=at,
                   task_id=task_id, task_spec=spec, task_title=title, task_nth=nth,
                   data=data, snapshot=snapshot, prev_hash=instance.last_hash or GENESIS,
-                  hash=digest)
+                  hash=digest, state_digest=stored)
     session.add(event)
     instance.last_seq = seq
     instance.last_hash = digest
@@ -126,13 +146,16 @@ class ChainReport:
 
 
 def check_chain(instance_id: str, rows, head_seq: int | None = None,
-                head_hash: str | None = None) -> ChainReport:
+                head_hash: str | None = None,
+                head_state: str | None = None) -> ChainReport:
     """Check one instance's events (ordered by id, i.e. as written).
 
     ``rows`` are ``Event`` objects or tuples in the same field order. The instance row's
-    head (last_seq, last_hash) catches events deleted from the end of the log.
+    head (last_seq, last_hash) catches events deleted from the end of the log;
+    ``head_state`` (the digest of the stored state, :func:`state_digest`) must be the
+    one the last event recorded, when that event recorded one.
     """
-    prev, expected_seq, count = GENESIS, 1, 0
+    prev, expected_seq, count, last_state = GENESIS, 1, 0, None
     for row in rows:
         count += 1
         if row.seq != expected_seq:
@@ -142,15 +165,16 @@ def check_chain(instance_id: str, rows, head_seq: int | None = None,
         if row.prev_hash != prev:
             return ChainReport(instance_id, count, row.seq,
                                "the link to the previous event is broken")
+        last_state = getattr(row, "state_digest", None)
         digest = _raw_hash(prev, instance_id, row)
         if digest != row.hash:
             digest = _quick_hash(prev, instance_id, row.seq, row.kind, row.actor, row.at,
                                  row.task_id, row.task_spec, row.task_nth, row.data,
-                                 row.snapshot)
+                                 row.snapshot, last_state)
         if digest != row.hash:  # the exact encoder decides (floats may print differently)
             digest = event_hash(prev, instance_id, row.seq, row.kind, row.actor, row.at,
                                 row.task_id, row.task_spec, row.task_nth, row.data,
-                                row.snapshot)
+                                row.snapshot, last_state)
         if digest != row.hash:
             return ChainReport(instance_id, count, row.seq,
                                "the event's content does not match its hash (edited)")
@@ -164,6 +188,10 @@ def check_chain(instance_id: str, rows, head_seq: int | None = None,
         return ChainReport(instance_id, count, last,
                            "the last event is not the one the instance records "
                            "(it was replaced)")
+    if head_state is not None and last_state is not None and head_state != last_state:
+        return ChainReport(instance_id, count, last,
+                           "the stored state is not the one the last event recorded "
+                           "(the instance was edited outside the engine)")
     return ChainReport(instance_id, count, None, "verified")
 
 
@@ -171,7 +199,8 @@ def verify_instance(session: Session, instance_id: str) -> ChainReport:
     instance = session.get(Instance, instance_id)
     rows = session.scalars(select(Event).where(Event.instance_id == instance_id)
                            .order_by(Event.id)).all()
-    head = (instance.last_seq, instance.last_hash) if instance else (None, None)
+    head = ((instance.last_seq, instance.last_hash, state_digest(instance.state))
+            if instance else (None, None, None))
     return check_chain(instance_id, rows, *head)
 
 
@@ -189,11 +218,11 @@ def verify_all(session: Session, batch: int = 20_000,
     Events of an instance that has no ``instances`` row are reported too. ``span``
     limits the check to instance ids from ``span[0]`` (inclusive) to ``span[1]``."""
     low, high = span
-    head_query = select(Instance.id, Instance.last_seq, Instance.last_hash)
+    head_query = select(Instance.id, Instance.last_seq, Instance.last_hash, Instance.state)
     query = (select(Event.instance_id, Event.seq, Event.kind, Event.actor, Event.at,
                     Event.task_id, Event.task_spec, Event.task_nth,
                     cast(Event.data, Text), cast(Event.snapshot, Text),
-                    Event.prev_hash, Event.hash)
+                    Event.prev_hash, Event.hash, Event.state_digest)
              .order_by(Event.instance_id, Event.id))
     if low is not None:
         head_query = head_query.where(Instance.id >= low)
@@ -201,7 +230,9 @@ def verify_all(session: Session, batch: int = 20_000,
     if high is not None:
         head_query = head_query.where(Instance.id < high)
         query = query.where(Event.instance_id < high)
-    heads = {iid: (seq, digest) for iid, seq, digest in session.execute(head_query)}
+    # the stored states are hashed as they stream by: only their digests are kept
+    heads = {iid: (seq, digest, state_digest(state))
+             for iid, seq, digest, state in _raw_rows(session, head_query, 500)}
     rows = map(_Row._make, _raw_rows(session, query, batch))
     if progress is not None:
         rows = _counted(rows, batch, progress)
@@ -280,6 +311,7 @@ class _Row(NamedTuple):
     snapshot_text: str | None
     prev_hash: str
     hash: str
+    state_digest: str | None
 
     @property
     def data(self):

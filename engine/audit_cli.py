@@ -19,21 +19,46 @@ PROGRESS_FROM = 50_000  # events: show a progress bar for runs at least this lon
 
 
 @click.command()
-@click.argument("instance")
+@click.argument("instance", required=False)
+@click.option("--all", "everything", is_flag=True, help="Every instance in the database.")
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="With --all: processes to replay in parallel (e.g. one per core).")
 @click.option("--to", "to_seq", type=int, default=None,
               help="Replay up to and including this event (seq).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @refusals
-def replay(ctx, instance, to_seq, as_json):
-    """Re-execute INSTANCE's log on its model version and compare every step.
+def replay(ctx, instance, everything, jobs, to_seq, as_json):
+    """Re-execute INSTANCE's log (or --all) on its model version and compare every step.
 
-    Exits 1 if the replay diverges from the record or the stored state."""
+    Exits 1 if a replay diverges from the record or the stored state."""
     from .replay import replay as run_replay
 
+    if bool(instance) == bool(everything):
+        _fail("give an INSTANCE or --all")
+    if everything:
+        if to_seq is not None:
+            _fail("--to is for one instance")
+        _replay_all(_engine(ctx), jobs, as_json)
+        return
     report = run_replay(_engine(ctx), instance, to_seq)
     _out(as_json, report.as_dict(), report.lines())
     if not report.identical or not report.chain.ok:
+        sys.exit(1)
+
+
+def _replay_all(engine, jobs: int, as_json: bool) -> None:
+    from .replay_all import replay_all
+
+    verdicts = replay_all(engine, jobs)
+    bad = [v for v in verdicts if not v.ok]
+    events = sum(v.events for v in verdicts)
+    lines = ([line for v in bad for line in v.lines]
+             + [f"{len(verdicts)} instance(s), {events} event(s) replayed: "
+                + ("identical" if not bad else f"{len(bad)} instance(s) NOT identical")])
+    _out(as_json, {"instances": len(verdicts), "events": events, "ok": not bad,
+                   "problems": [v.as_dict() for v in bad]}, lines)
+    if bad:
         sys.exit(1)
 
 

@@ -317,8 +317,32 @@ def tick(ctx, now):
             at = datetime.fromisoformat(now)
         except ValueError:
             _fail(f"--now {now} is not an ISO time, e.g. 2027-04-07T09:00")
-    moved = _engine(ctx).tick(at)
+    engine = _engine(ctx)
+    moved = engine.tick(at)
     click.echo(f"{len(moved)} instance(s) moved" + "".join(f"\n  {i}" for i in moved))
+    failing = engine.incidents()
+    if failing:
+        click.echo(f"{len(failing)} instance(s) with a failed timer: see `opiflow incidents`",
+                   err=True)
+
+
+@main.command()
+@click.argument("role")
+@click.option("--database", default=None, help="Default: the database of DATABASE_URL.")
+def grants(role, database):
+    """The SQL that gives the application's PostgreSQL ROLE only what it needs (run it
+    as the owner after `opiflow init-db`; see docs/audit.md)."""
+    from sqlalchemy.engine import make_url
+
+    from .roles import grant_statements
+
+    try:
+        name = database or make_url(config.get("DATABASE_URL")).database
+        lines = grant_statements(role, name or "")
+    except ValueError as err:
+        _fail(f"{err}. Give plain names, e.g. opiflow grants opiflow_app")
+    for line in lines:
+        click.echo(line + ";")
 
 
 @main.command()
@@ -374,7 +398,7 @@ def serve(host, port):
 
     click.echo(login_help(app.extensions["opiflow"]))
     app.run(host=host, port=port, use_reloader=False)
-from engine import audit_cli, designer_cli  # noqa: E402,F401
+from engine import audit_cli, designer_cli, incidents_cli  # noqa: E402,F401
 
 
 @main.command()

@@ -36,6 +36,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OPIFLOW_SESSION_MINUTES", "480",
             "Minutes of inactivity after which a web session expires."),
     Setting("OPIFLOW_LANGUAGE", "da", "Default language of the web UI: da or en."),
+    Setting("OPIFLOW_INCIDENT_RETRIES", "5",
+            "How many times a failing timer is tried again by itself (with back-off) "
+            "before it waits for a person to retry or resolve its incident."),
+    Setting("OPIFLOW_INCIDENT_BACKOFF_SECONDS", "60",
+            "The wait before the first automatic retry of a failing timer; it doubles "
+            "with each further attempt (60, 120, 240, ... seconds)."),
+    Setting("OPIFLOW_INCIDENT_GROUPS", "Indkøb,designer",
+            "Groups (comma-separated) whose members may retry or resolve the incidents "
+            "of their own authority's instances."),
     Setting("OPIFLOW_SCRIPT_SECONDS", "2",
             "Time budget of one model script, condition, DMN cell or timer expression "
             "(seconds of processor time; four times this on the wall clock); a script "

@@ -4,6 +4,7 @@
 - ``instances`` holds one serialized workflow per instance, with an optimistic lock column.
 - ``open_tasks`` indexes the open human tasks so task lists never deserialize workflows.
 - ``events`` is the append-only audit log, hash-chained per instance.
+- ``incidents`` records instances whose timers failed (engine/incidents.py).
 """
 from __future__ import annotations
 
@@ -172,7 +173,30 @@ class Event(Base):
     snapshot: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # SHA-256 of the instance's stored state after this event (None in older events)
+    state_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
     __table_args__ = (UniqueConstraint("instance_id", "seq", name="uq_events_instance_seq"),)
+
+
+class Incident(Base):
+    """An instance whose timer led into a failing step: retried with back-off, shown to
+    staff, and resolved by a later success or by a person (engine/incidents.py)."""
+
+    __tablename__ = "incidents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[str] = mapped_column(
+        ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    authority_id: Mapped[int] = mapped_column(Integer)
+    element: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    error: Mapped[str] = mapped_column(Text)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    failed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    resolution: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    __table_args__ = (Index("ix_incidents_authority_open", "authority_id", "resolved_at"),)
 
 
 # ------------------------------------------------------------------ the portfolio

@@ -34,6 +34,8 @@ from .errors import NotFound, OpiflowError
 from .models import Authority, Event, Instance
 
 CHANGES_WORKFLOW = ("started", "completed", "timer_fired", "cancelled", "migrated")
+# events that record an act without changing the workflow (claims, timer incidents)
+KEEPS_WORKFLOW = ("claimed", "unclaimed", "incident", "incident_retried", "incident_resolved")
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,7 @@ class _Replayer:
             self.parsed = new
         elif kind == "cancelled":
             workflow_steps.cancel(self.wf, at)
-        elif kind not in ("claimed", "unclaimed"):
+        elif kind not in KEEPS_WORKFLOW:
             raise _Mismatch(f"unknown event kind '{kind}'")
 
     def _complete(self, event: Event, at: datetime) -> None:
@@ -301,7 +303,8 @@ def replay(engine, instance_id: str, to_seq: int | None = None,
         count, divergence = _replay(engine, record, to_seq, state_checked, faithful=True)
     instance = record.instance
     chain = audit.check_chain(instance_id, sorted(record.events, key=lambda e: e.id),
-                              instance.last_seq, instance.last_hash)
+                              instance.last_seq, instance.last_hash,
+                              audit.state_digest(instance.state))
     return ReplayReport(instance_id, instance.model, instance.model_version, count,
                         last_seq, state_checked, divergence, chain)
 

@@ -12,6 +12,9 @@ is one unit of work. The work is done in modules that each do one job:
 - ``engine.users``: users and the actor cache; ``engine.access``: who may do what;
 - ``engine.versions``: deploying and listing models; ``engine.registry``: the parsed
   model versions this engine holds.
+- ``engine.timers``: firing due timers, one instance per unit of work;
+  ``engine.incidents``: timers that failed (back-off, retry, resolve);
+  ``engine.claims``: claims and completions compare the open-task row in the database.
 
 A verb that refuses raises an ``engine.errors`` exception and the transaction rolls
 back, so the database is exactly as it was.
@@ -29,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from . import (
     access,
     audit,
+    claims,
     clock,
     config,
     designer,
@@ -166,16 +170,15 @@ class Engine:
             row, instance = store.open_task(s, task_id)
             access.check_may_work_on(actor, instance, row)
             if claim:
-                access.check_not_claimed_by_other(actor, row)
                 if row.assignee == actor.name:
                     return  # already theirs: nothing changes, no event
-                row.assignee = actor.name
+                claims.take(s, row, actor)
             else:
                 if row.assignee is None:
                     raise Conflict(f"the task '{row.title}' is not claimed",
                                    hint="there is nothing to unclaim")
                 access.check_not_claimed_by_other(actor, row, action="unclaim")
-                row.assignee = None
+                claims.release(s, row, actor)
             now = self.now()
             instance.updated_at = now  # bumps lock_version: serializes the audit chain
             ref = wfl.TaskRef(row.id, row.spec, row.title, None)
@@ -206,6 +209,7 @@ class Engine:
             steps.validate(task, submitted, now)
             with portfolio.scope(s, instance.id):
                 steps.submit(wf, task, submitted, now)
+            claims.hold_for_completion(s, row, actor)
             self.store.save(s, instance, wf, now, "completed", actor.name, task=ref,
                             data=submitted)
             store.commit(uow)
@@ -234,41 +238,11 @@ class Engine:
     def tick(self, now: datetime | None = None) -> list[str]:
         """Fire every due timer; returns the ids of the instances that moved.
 
-        Due instances are taken one at a time with ``FOR UPDATE SKIP LOCKED`` (on
-        PostgreSQL), so several nodes never fire one timer twice."""
-        now = clock.aware(now) if now else self.now()
-        moved: list[str] = []
-        seen: set[str] = set()
-        while True:
-            with self.uow() as uow:
-                s = uow.session
-                query = (select(Instance).where(Instance.status == "running",
-                                                Instance.next_timer_at <= now)
-                         .order_by(Instance.next_timer_at).limit(1)
-                         .with_for_update(skip_locked=True))
-                if seen:
-                    query = query.where(Instance.id.not_in(seen))
-                instance = s.scalar(query)
-                if instance is None:
-                    return moved
-                seen.add(instance.id)
-                _parsed, wf = self.store.load(s, instance)
-                before = wfl.snapshot(wf)
-                with portfolio.scope(s, instance.id):
-                    steps.fire_timers(wf, now)
-                after = wfl.snapshot(wf)
-                fired = after != before
-                if fired:
-                    self.store.save(s, instance, wf, now, "timer_fired", "system",
-                                    snapshot=after)
-                else:
-                    instance.next_timer_at = wfl.next_timer(wf)
-                try:
-                    store.commit(uow)
-                except Conflict:
-                    continue  # someone else moved it first; it is looked at next tick
-                if fired:
-                    moved.append(instance.id)
+        Each instance fires in its own unit of work; one that fails gets an incident
+        and never stops the others (engine/timers.py)."""
+        from . import timers
+
+        return timers.tick(self, clock.aware(now) if now else self.now())
 
     # ----------------------------------------------------------------- reading
     def instances(self, model: str | None = None, status: str | None = None,
@@ -580,3 +554,19 @@ class Engine:
         """The joint processes ``user``'s authority runs or takes part in."""
         with self.uow() as uow:
             return joint.listing(uow.session, self.users.actor(uow.session, user))
+    # ------------------------------------------------------------- incidents
+    def incidents(self, user: str | None = None, instance_id: str | None = None,
+                  include_resolved: bool = False) -> list[dict]:
+        from . import incidents
+
+        return incidents.listing(self, user, instance_id, include_resolved)
+
+    def retry_incident(self, incident_id: int, user: str) -> dict:
+        from . import incidents
+
+        return incidents.retry(self, incident_id, user)
+
+    def resolve_incident(self, incident_id: int, user: str, note: str) -> dict:
+        from . import incidents
+
+        return incidents.resolve(self, incident_id, user, note)

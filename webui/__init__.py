@@ -80,13 +80,14 @@ def create_app(config: dict | None = None) -> Flask:
     auth.init_app(app)
     errors.init_app(app)
 
-    from . import assets, audit, designer, instances, joint, portfolio, tasks
+    from . import assets, audit, designer, incidents, instances, joint, portfolio, tasks
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(tasks.bp)
     app.register_blueprint(instances.bp)
     app.register_blueprint(assets.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(incidents.bp)
     app.register_blueprint(designer.bp)
     app.register_blueprint(portfolio.bp)
     from . import api, inbox, tokens

@@ -238,6 +238,31 @@ ENGLISH: dict[str, str] = {
     "Forkert brugernavn eller adgangskode.": "Wrong user name or password.",
     "Du er logget ud.": "You are logged out.",
     "Din session er udløbet. Log ind igen.": "Your session has expired. Please log in again.",
+    # incidents (timers that failed)
+    "Fejlede frister": "Failed timers",
+    "Første fejl": "First failed",
+    "Forsøg": "Attempts",
+    "Næste forsøg": "Next attempt",
+    "Løst af {name}": "Resolved by {name}",
+    "venter på en person": "waiting for a person",
+    "Prøv igen nu": "Retry now",
+    "Hvad er gjort?": "What was done?",
+    "Marker som løst": "Mark as resolved",
+    "Partnerskaber, hvis tidsfrist førte til en fejl i modellen.":
+        "Partnerships whose timer led into an error in the model.",
+    "De forsøges igen af sig selv med stigende mellemrum; de andre frister løber som "
+    "normalt.": "They are retried by themselves at growing intervals; the other "
+                "deadlines run as usual.",
+    "Vis kun åbne": "Show open only",
+    "Vis også løste": "Show resolved too",
+    "Ingen fejlede frister.": "No failed timers.",
+    "Tidsfristen er udløst, og fejlen er løst.":
+        "The timer fired and the failure is resolved.",
+    "Forsøgt igen: fejlen består.": "Retried: the error remains.",
+    "Fejlen er markeret som løst.": "The failure is marked as resolved.",
+    "Tidsfristen fejlede": "The timer failed",
+    "Prøvede tidsfristen igen": "Retried the timer",
+    "Markerede fejlen som løst": "Marked the failure as resolved",
     # designers
     'Af': 'By',
     'Begrundelse (skrives i revisionssporet)': 'Reason (written to the audit trail)',

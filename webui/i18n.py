@@ -160,7 +160,9 @@ def field_label(key: str) -> str:
 
 EVENT_KINDS = {"started": "Startet", "completed": "Udført", "claimed": "Taget",
                "unclaimed": "Sat fri", "cancelled": "Aflyst", "timer_fired": "Tidsfrist udløb",
-               "migrated": "Flyttet til ny procesversion"}
+               "migrated": "Flyttet til ny procesversion",
+               "incident": "Tidsfristen fejlede", "incident_retried": "Prøvede tidsfristen igen",
+               "incident_resolved": "Markerede fejlen som løst"}
 
 
 def event_kind(kind: str) -> str:

@@ -45,7 +45,8 @@ def _insert(conn, iid):
     forged.update(actor="mallory", prev_hash=rows[1]["hash"])
     forged["hash"] = audit.event_hash(rows[1]["hash"], iid, 3, forged["kind"], "mallory",
                                       forged["at"], forged["task_id"], forged["task_spec"],
-                                      forged["task_nth"], forged["data"], forged["snapshot"])
+                                      forged["task_nth"], forged["data"], forged["snapshot"],
+                                      forged["state_digest"])
     conn.execute(insert(Event).values(**forged))
     return 3
 
@@ -57,7 +58,8 @@ def _append(conn, iid):
     forged.update(seq=6, kind="claimed", prev_hash=last["hash"])
     forged["hash"] = audit.event_hash(last["hash"], iid, 6, "claimed", forged["actor"],
                                       forged["at"], forged["task_id"], forged["task_spec"],
-                                      forged["task_nth"], forged["data"], forged["snapshot"])
+                                      forged["task_nth"], forged["data"], forged["snapshot"],
+                                      forged["state_digest"])
     conn.execute(insert(Event).values(**forged))
     return 6
 

@@ -74,7 +74,7 @@ def test_claimed_by_someone_else(ready):
     engine.claim(task, "anna")
     _refused(engine, Forbidden, lambda: engine.complete(task, "bo", {"item": "x", "amount": 1}),
              "claimed by anna")
-    _refused(engine, Forbidden, lambda: engine.claim(task, "bo"), "claimed by anna")
+    _refused(engine, Conflict, lambda: engine.claim(task, "bo"), "claimed by anna")
     _refused(engine, Forbidden, lambda: engine.unclaim(task, "bo"), "claimed by anna")
     engine.unclaim(task, "anna")
     _refused(engine, Conflict, lambda: engine.unclaim(task, "anna"), "not claimed")
