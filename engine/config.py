@@ -36,6 +36,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OPIFLOW_SESSION_MINUTES", "480",
             "Minutes of inactivity after which a web session expires."),
     Setting("OPIFLOW_LANGUAGE", "da", "Default language of the web UI: da or en."),
+    Setting("OPIFLOW_UPLOAD_MB", "50",
+            "Largest request the web UI accepts (megabytes, all attached files together); "
+            "larger ones are refused with 413 and nothing is stored."),
+    Setting("OPIFLOW_SECURE_COOKIES", "off",
+            "'on' marks the session cookie Secure (sent over HTTPS only): set it whenever "
+            "the app is served over HTTPS."),
+    Setting("OPIFLOW_LOGIN_ATTEMPTS", "5",
+            "Wrong passwords for one user name before logins for it are locked; an address "
+            "is locked after four times as many."),
+    Setting("OPIFLOW_LOGIN_LOCKOUT_MINUTES", "15",
+            "How long wrong passwords count and a lockout lasts (minutes)."),
 )
 
 

@@ -31,9 +31,12 @@ def _defaults() -> dict:
         "OPIFLOW_CLOCK": None,  # a clock function for the Engine built here
         "NODE_MODULES": str(Path(__file__).resolve().parent.parent / "node_modules"),
         "UPLOAD_FOLDER": None,  # default: <instance folder>/uploads
-        "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": int(settings.get("OPIFLOW_UPLOAD_MB")) * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": settings.get("OPIFLOW_SECURE_COOKIES") == "on",
+        "OPIFLOW_LOGIN_ATTEMPTS": int(settings.get("OPIFLOW_LOGIN_ATTEMPTS")),
+        "OPIFLOW_LOGIN_LOCKOUT_MINUTES": int(settings.get("OPIFLOW_LOGIN_LOCKOUT_MINUTES")),
     }
 
 
@@ -74,9 +77,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     CSRFProtect(app)
 
-    from . import auth, errors, i18n, scheduler
+    from . import auth, errors, i18n, scheduler, security
 
     i18n.init_app(app)
+    security.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
 
