@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import access, audit, clock, config, forms, scripting, specs
+from . import access, audit, clock, config, forms, logins, scripting, specs
 from . import workflow as wfl
 from .db import UnitOfWork, make_sql_engine
 from .errors import (
@@ -608,6 +608,26 @@ class Engine:
                 raise Conflict("the database is busy with another change to this instance",
                                hint="try again") from err
             raise
+
+    # ---------------------------------------------------------------- logins
+    def log_in(self, name: str, password: str, address: str,
+               policy: logins.LoginPolicy | None = None) -> str | None:
+        """A new web session id, or None for a wrong name or password (counted);
+        raises logins.LockedOut while the name or address is locked."""
+        with self.uow() as uow:
+            session_id = logins.log_in(uow.session, name, password, address, self.now(),
+                                       policy or logins.LoginPolicy())
+            uow.commit()
+            return session_id
+
+    def session_active(self, session_id: str | None, name: str) -> bool:
+        with self.uow() as uow:
+            return logins.is_active(uow.session, session_id, name)
+
+    def log_out(self, session_id: str | None) -> None:
+        with self.uow() as uow:
+            logins.log_out(uow.session, session_id)
+            uow.commit()
 
 
 def _default_title(model: str, instance_id: str) -> str:

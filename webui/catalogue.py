@@ -259,4 +259,6 @@ ENGLISH: dict[str, str] = {
     "Vedhæft filen igen: filer gemmes først, når opgaven bliver afsluttet.":
         "Attach the file again: files are stored only when the task is completed.",
     "Filen kunne ikke læses. Vedhæft den igen.": "The file could not be read. Attach it again.",
+    "For mange forkerte adgangskoder. Prøv igen efter {when}.":
+        "Too many wrong passwords. Try again after {when}.",
 }
