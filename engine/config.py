@@ -47,6 +47,10 @@ SETTINGS: tuple[Setting, ...] = (
             "is locked after four times as many."),
     Setting("OPIFLOW_LOGIN_LOCKOUT_MINUTES", "15",
             "How long wrong passwords count and a lockout lasts (minutes)."),
+    Setting("OPIFLOW_TRUSTED_PROXIES", "0",
+            "How many reverse proxies (nginx, a load balancer) stand in front of the web "
+            "app: their X-Forwarded-For/-Proto headers are then believed, so the login "
+            "lockout counts the person's address, not the proxy's."),
 )
 
 

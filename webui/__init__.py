@@ -37,6 +37,7 @@ def _defaults() -> dict:
         "SESSION_COOKIE_SECURE": settings.get("OPIFLOW_SECURE_COOKIES") == "on",
         "OPIFLOW_LOGIN_ATTEMPTS": int(settings.get("OPIFLOW_LOGIN_ATTEMPTS")),
         "OPIFLOW_LOGIN_LOCKOUT_MINUTES": int(settings.get("OPIFLOW_LOGIN_LOCKOUT_MINUTES")),
+        "OPIFLOW_TRUSTED_PROXIES": int(settings.get("OPIFLOW_TRUSTED_PROXIES")),
     }
 
 
@@ -63,6 +64,11 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
         minutes=int(app.config["OPIFLOW_SESSION_MINUTES"]))
+    proxies = int(app.config["OPIFLOW_TRUSTED_PROXIES"])
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     if not app.config["UPLOAD_FOLDER"]:
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
 

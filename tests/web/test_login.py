@@ -127,3 +127,19 @@ def test_the_diagram_file_is_a_download_that_runs_nothing(client, auth, web_engi
     assert response.headers["Content-Type"].startswith("application/xml")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert "sandbox" in response.headers["Content-Security-Policy"]
+
+
+def test_behind_a_trusted_proxy_the_person_s_address_counts(web_engine, tmp_path):
+    app = create_app({"TESTING": True, "OPIFLOW_ENGINE": web_engine, "SECRET_KEY": "t",
+                      "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": str(tmp_path),
+                      "OPIFLOW_TRUSTED_PROXIES": 1})
+    client = app.test_client()
+
+    def from_address(address: str, name: str, password: str = PASSWORD):
+        return client.post("/login", data={"username": name, "password": password},
+                           headers={"X-Forwarded-For": address})
+
+    for i in range(20):
+        assert from_address("10.0.0.1", f"gæt{i % 4}", "forkert").status_code == 401
+    assert from_address("10.0.0.1", "eva").status_code == 429
+    assert from_address("10.0.0.2", "eva").status_code == 302  # another person: not locked
