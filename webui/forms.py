@@ -29,6 +29,7 @@ ROWS = "__rows"
 STORED = "__stored"
 FILE_KEYS = frozenset({"filename", "sha256", "size"})
 MAX_ROWS = 500  # rows in one table of a form
+MAX_TOTAL_ROWS = 2000  # rows in all the tables of a form together
 MAX_DIGITS = 30  # digits in one number (22.000.000.000.000 kr. has 14)
 MIN_YEAR, MAX_YEAR = 1900, 2999
 MAX_STORED_CHARS = 1000  # a file reference as the form keeps it ({"filename", ...})
@@ -257,12 +258,17 @@ def _int(text, default: int) -> int:
 
 def too_many_rows(form) -> str | None:
     """The name of a row group whose submitted row count is not a number from 0 to
-    MAX_ROWS (or whose "remove" names an impossible row); None if all are in bounds.
+    MAX_ROWS, or passes MAX_TOTAL_ROWS counted over all groups (or a "remove" that names
+    an impossible row); None if all are in bounds.
     Checked before a form is built or parsed, so no count makes the server loop."""
+    total = 0
     for key, value in form.items(multi=True):
         if key.endswith("." + ROWS):
             text = str(value).strip()
             if not (text.isdigit() and len(text) <= 6 and int(text) <= MAX_ROWS):
+                return key[: -len(ROWS) - 1]
+            total += int(text)
+            if total > MAX_TOTAL_ROWS:  # tables inside tables multiply
                 return key[: -len(ROWS) - 1]
     remove = form.get("_remove")
     if remove:

@@ -145,6 +145,19 @@ def test_a_huge_row_count_is_refused_fast(client, auth, app, web_engine, docs_ta
             status, text)
 
 
+def test_row_counts_are_bounded_in_all_tables_together():
+    from werkzeug.datastructures import MultiDict
+
+    from webui.forms import MAX_ROWS, too_many_rows
+
+    tables = MultiDict({f"a.{i}.b.__rows": str(MAX_ROWS) for i in range(4)})
+    assert too_many_rows(tables) is None
+    tables.add("a.4.b.__rows", "1")  # 2,001 rows in all: tables inside tables multiply
+    assert too_many_rows(tables) == "a.4.b"
+    assert too_many_rows(MultiDict({"a.__rows": "-1"})) == "a"
+    assert too_many_rows(MultiDict({"a.__rows": "1", "_remove": "a.99999999"})) == "a.99999999"
+
+
 def test_an_upload_over_the_limit_gets_a_413_page(web_engine, tmp_path, need_task):
     from webui import create_app
 
