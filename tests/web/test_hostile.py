@@ -200,7 +200,7 @@ def test_a_refused_submission_stores_no_file(client, auth, app, web_engine, docs
         content_type="multipart/form-data"), 422, "Vedhæft filen igen")
 
 
-def test_a_file_is_stored_when_the_engine_refuses_nothing(client, auth, app, web_engine,
+def test_a_file_is_stored_only_once_the_completion_commits(client, auth, app, web_engine,
                                                           docs_task, monkeypatch):
     iid, tid = docs_task
     auth.login("anna")
