@@ -201,7 +201,7 @@ def test_a_refused_submission_stores_no_file(client, auth, app, web_engine, docs
 
 
 def test_a_file_is_stored_only_once_the_completion_commits(client, auth, app, web_engine,
-                                                          docs_task, monkeypatch):
+                                                           docs_task, monkeypatch):
     iid, tid = docs_task
     auth.login("anna")
     fields = {**form_fields(TENDER_DOCUMENTS), "instance_id": iid}
