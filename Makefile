@@ -31,6 +31,7 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check engine webui tests bench
+	$(BIN)/mypy engine
 	npx --no-install bpmnlint workflows/*/*.bpmn tests/data/*/*.bpmn
 
 bench: setup

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from .clock import aware
 from .errors import Forbidden, NotFound
@@ -27,39 +28,51 @@ class Actor:
     authority: str
     groups: tuple[str, ...]
     audits: tuple[str, ...]
+    audited: tuple[int, ...] = ()  # the ids of the authorities in ``audits``
 
     @property
     def is_auditor(self) -> bool:
         return bool(self.audits)
 
 
-def actor(session, name: str) -> Actor:
+def actor(session: Session, name: str) -> Actor:
     row = session.execute(select(User, Authority.name).join(
         Authority, Authority.id == User.authority_id).where(User.name == name)).first()
     if row is None:
         raise NotFound(f"no user named {name}", hint="add them with `opiflow users add`")
     user, authority = row
+    audits = tuple(user.audits or ())
+    audited = tuple(session.scalars(select(Authority.id).where(Authority.name.in_(audits))
+                                    .order_by(Authority.id))) if audits else ()
     return Actor(user.name, user.full_name or user.name, user.authority_id, authority,
-                 tuple(user.groups or ()), tuple(user.audits or ()))
+                 tuple(user.groups or ()), audits, audited)
 
 
-def readable_authorities(session, who: Actor) -> list[int]:
-    ids = [who.authority_id]
-    if who.audits:
-        ids += session.scalars(select(Authority.id).where(Authority.name.in_(who.audits)))
-    return ids
+@dataclass(frozen=True)
+class Reading:
+    """What one user may read, as a SQL filter and as a check of one instance: staff
+    read the instances of their own authority, auditors those of the authorities they
+    audit (and not their own: an auditor runs no procedures)."""
+
+    authority_ids: tuple[int, ...]
+
+    def where(self, authority_id: ColumnElement[int] | InstrumentedAttribute[int]
+              ) -> ColumnElement[bool]:
+        """The SQL condition on an ``authority_id`` column (instances, open tasks)."""
+        return authority_id.in_(self.authority_ids)
+
+    def allows(self, instance: Instance) -> bool:
+        return instance.authority_id in self.authority_ids
+
+
+def reading(who: Actor) -> Reading:
+    """The one rule of what ``who`` may read (lists filter with it, checks use it)."""
+    return Reading(who.audited if who.is_auditor else (who.authority_id,))
 
 
 def check_may_read(who: Actor, instance: Instance) -> None:
-    if instance.authority_id == who.authority_id and not who.is_auditor:
+    if reading(who).allows(instance):
         return
-    if who.is_auditor:
-        from sqlalchemy.orm import object_session
-
-        names = object_session(instance).scalar(
-            select(Authority.name).where(Authority.id == instance.authority_id))
-        if names in who.audits:
-            return
     # the instance of another authority does not exist for this user
     raise NotFound(f"no instance {instance.id}", hint="see the instances of your authority")
 
@@ -77,6 +90,17 @@ def check_may_work_on(who: Actor, instance: Instance, task: OpenTask) -> None:
         raise Forbidden(f"the task '{task.title}' belongs to the group {task.lane}; "
                         f"{who.name} is not in it",
                         hint=f"ask someone in {task.lane}, or an administrator to add you")
+
+
+def may_work_on(who: Actor, task: OpenTask) -> bool:
+    """Whether ``who`` may claim and complete ``task``: yes exactly when
+    ``check_may_work_on`` and ``check_not_claimed_by_other`` refuse nothing (staff of
+    the task's authority, in its lane or assigned to it, and not claimed by another)."""
+    if who.is_auditor or task.authority_id != who.authority_id:
+        return False
+    if task.assignee:
+        return task.assignee == who.name
+    return not task.lane or task.lane in who.groups
 
 
 def check_not_claimed_by_other(who: Actor, task: OpenTask, action: str = "complete") -> None:

@@ -13,7 +13,7 @@ import operator
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
@@ -23,7 +23,7 @@ from .models import Event, Instance
 try:  # optional: a faster JSON encoder for verifying many events
     import orjson
 except ImportError:  # pragma: no cover - the exact encoder is used instead
-    orjson = None
+    orjson = None  # type: ignore[assignment]
 
 GENESIS = "0" * 64
 
@@ -74,7 +74,7 @@ def _raw_hash(prev_hash: str, instance_id: str, row) -> str:
     writes JSON columns in canonical form, so for an untouched event the stored text is
     exactly what was hashed. Rows read as objects, or text in any other form, return ""
     and are checked the slow, exact way."""
-    data_text = getattr(row, "data_text", False)
+    data_text: Any = getattr(row, "data_text", False)
     if data_text is False or orjson is None:
         return ""
     try:
@@ -250,7 +250,9 @@ def _raw_rows(session: Session, query, batch: int):
     through SQLAlchemy's result rows cost more than checking them."""
     connection = session.connection()
     compiled = query.compile(dialect=connection.dialect)
-    cursor = connection.connection.dbapi_connection.cursor()
+    dbapi = connection.connection.dbapi_connection
+    assert dbapi is not None  # a session's connection is open while it is used
+    cursor = dbapi.cursor()
     try:
         params = compiled.params
         if connection.dialect.name == "sqlite":

@@ -40,22 +40,20 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 class UnitOfWork:
-    """``with uow: ...; uow.commit()`` — anything not committed is rolled back."""
+    """``with uow: ...; uow.commit()`` — anything not committed is rolled back.
 
-    def __init__(self, factory: sessionmaker):
-        self._factory = factory
-        self.session: Session | None = None
+    The session exists from the start (it connects only when first used), so
+    ``uow.session`` is never None; leaving the ``with`` block rolls back and closes it."""
+
+    def __init__(self, factory: sessionmaker[Session]):
+        self.session: Session = factory()
 
     def __enter__(self) -> UnitOfWork:
-        self.session = self._factory()
         return self
 
-    def __exit__(self, *exc) -> None:
-        assert self.session is not None
+    def __exit__(self, *exc: object) -> None:
         self.session.rollback()
         self.session.close()
-        self.session = None
 
     def commit(self) -> None:
-        assert self.session is not None
         self.session.commit()

@@ -288,12 +288,12 @@ def load(database_url: str | None = None, workflows_dir=None,
             continue
         driver = Driver(engine, clock)
         driver.at(today - timedelta(days=1000))
-        driver.start("indkob", title)
+        iid = driver.start("indkob", title)
         try:
             build(driver, today)
         except Exception:
-            engine.cancel(driver.iid, "indkob", "the demo could not be built")
+            engine.cancel(iid, "indkob", "the demo could not be built")
             raise
-        done.append(f"{title}: {engine.show(driver.iid)['phase']}")
+        done.append(f"{title}: {engine.show(iid)['phase']}")
     engine.sql.dispose()
     return done

@@ -77,3 +77,9 @@ class ScriptError(OpiflowError):
     """A script, condition, DMN cell or timer expression in a model failed or was refused."""
 
     status = 422
+
+
+class StorageError(OpiflowError):
+    """The database refused a change for a reason other than a concurrent one."""
+
+    status = 503

@@ -19,8 +19,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from .errors import OpiflowError
-from .models import LoginFailure, User, WebSession
-from .passwords import check_password
+from .models import LoginFailure, WebSession
+from .users import password_matches
 
 ADDRESS_FACTOR = 4
 
@@ -48,8 +48,7 @@ def log_in(s: Session, name: str, password: str, address: str, now: datetime,
     failure is recorded). Raises LockedOut while the name or address is locked."""
     name, address = name[:100], (address or "-")[:64]
     _check_not_locked(s, name, address, now, policy)
-    stored = s.scalar(select(User.password_hash).where(User.name == name))
-    if not check_password(stored, password):  # a dummy hash when the user is unknown
+    if not password_matches(s, name, password):  # a dummy hash when the user is unknown
         window = now - timedelta(minutes=policy.minutes)
         s.execute(delete(LoginFailure).where(LoginFailure.at < window))
         s.add(LoginFailure(user_name=name, address=address, at=now))
@@ -67,7 +66,7 @@ def _check_not_locked(s: Session, name: str, address: str, now: datetime,
                                  (LoginFailure.address, address,
                                   policy.attempts * ADDRESS_FACTOR)):
         recent = select(LoginFailure.at).where(column == value, LoginFailure.at >= window)
-        count = s.scalar(select(func.count()).select_from(recent.subquery()))
+        count = s.scalar(select(func.count()).select_from(recent.subquery())) or 0
         if count >= limit:
             # unlocked when all but limit-1 of the recent failures have aged out
             times = s.scalars(recent.order_by(LoginFailure.at.desc()).limit(limit)).all()

@@ -27,10 +27,11 @@ import jsonpatch
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 
-from . import access, audit, clock, specs
+from . import access, audit, clock, specs, store
+from . import steps as workflow_steps
 from . import workflow as wfl
 from .errors import NotFound, OpiflowError
-from .models import Authority, Event, Instance, ModelVersion
+from .models import Authority, Event, Instance
 
 CHANGES_WORKFLOW = ("started", "completed", "timer_fired", "cancelled")
 
@@ -87,7 +88,7 @@ class ReplayReport:
                 f"replayed {self.replayed} of {self.last_seq} event(s)")
         body = (["identical" + (" (and the stored state matches)" if self.state_checked
                                 else "")]
-                if self.identical else self.divergence.lines())
+                if self.divergence is None else self.divergence.lines())
         chain = ("hash chain: verified" if self.chain.ok else
                  f"hash chain: broken at event {self.chain.first_bad_seq}: "
                  f"{self.chain.reason}")
@@ -138,19 +139,14 @@ def load(engine, instance_id: str, user: str | None = None) -> _Record:
         if instance is None:
             raise NotFound(f"no instance {instance_id}", hint="see `opiflow instances`")
         if user:
-            access.check_may_read(access.actor(s, user), instance)
-        files = s.scalar(select(ModelVersion.files).where(
-            ModelVersion.model == instance.model,
-            ModelVersion.version == instance.model_version))
-        if files is None:
-            raise NotFound(f"the model version {instance.model} {instance.model_version[:12]}"
-                           " is missing", hint="it must never be deleted while instances use it")
+            access.check_may_read(engine.users.actor(s, user), instance)
+        files = store.model_files(s, instance.model, instance.model_version)
         authority = s.scalar(select(Authority.name).where(
             Authority.id == instance.authority_id))
         events = list(s.scalars(select(Event).where(Event.instance_id == instance_id)
                                 .order_by(Event.seq)))
         s.expunge_all()
-    return _Record(instance, authority, specs.parse(instance.model, files), events)
+    return _Record(instance, authority, engine.registry.parse(instance.model, files), events)
 
 
 class _Replayer:
@@ -170,16 +166,15 @@ class _Replayer:
     def _apply(self, event: Event) -> None:
         kind, at = event.kind, clock.aware(event.at)
         if kind == "started":
-            self.wf = self.engine._begin(self.parsed, event.data, at)
+            self.wf = workflow_steps.begin(self.engine.script_engine, self.parsed, event.data, at)
         elif self.wf is None:
             raise _Mismatch(f"the log does not begin with 'started' but with '{kind}'")
         elif kind == "completed":
             self._complete(event, at)
         elif kind == "timer_fired":
-            self.engine._fire_timers(self.wf, at)
+            workflow_steps.fire_timers(self.wf, at)
         elif kind == "cancelled":
-            with clock.frozen_at(at):
-                self.wf.cancel()
+            workflow_steps.cancel(self.wf, at)
         elif kind not in ("claimed", "unclaimed"):
             raise _Mismatch(f"unknown event kind '{kind}'")
 
@@ -192,11 +187,12 @@ class _Replayer:
             raise _Mismatch(f"the task '{event.task_title or event.task_spec}' "
                             f"(no. {(event.task_nth or 0) + 1} of its kind) is not open in "
                             f"the replay; open: {', '.join(ready) or 'none'}")
-        self.engine._submit(self.wf, task, event.data or {}, at)
+        workflow_steps.submit(self.wf, task, event.data or {}, at)
 
     def round_trip(self) -> None:
         """Serialize and deserialize, as between two verbs."""
-        self.wf = wfl.loads(wfl.dumps(self.wf), self.engine.script_engine)
+        models = self.engine.registry
+        self.wf = wfl.loads(wfl.dumps(self.wf, models), self.engine.script_engine, models)
 
 
 def compare(recorded: dict | None, replayed: dict, seq: int | None,
@@ -231,7 +227,7 @@ def _compare_stored(record: _Record, wf, engine) -> Divergence | None:
     """The replayed workflow against the stored instance state (tampering with the
     ``instances`` row shows here)."""
     try:
-        stored = wfl.loads(record.instance.state, engine.script_engine)
+        stored = wfl.loads(record.instance.state, engine.script_engine, engine.registry)
     except Exception as err:  # any damage to the stored JSON is a finding, not a crash
         return Divergence(None, f"the stored state cannot be read: {err}")
     reason = "the stored instance state differs from the replay"

@@ -97,34 +97,10 @@ def find_form(forms: dict[str, dict], name: str) -> dict | None:
     return forms.get(f"forms/{name}") or forms.get(name)
 
 
-_PARSED: dict[tuple[str, str], ParsedModel] = {}
-_VERSIONS: dict[int, tuple[str, str]] = {}  # id(top spec) -> (model, version)
-
-
-def version_of(spec) -> tuple[str, str] | None:
-    """(model, version) if ``spec`` is the top spec of a model version parsed here."""
-    key = _VERSIONS.get(id(spec))
-    return key if key is not None and _PARSED.get(key) and _PARSED[key].spec is spec else None
-
-
-def cached(name: str, version: str) -> ParsedModel | None:
-    """The parsed model version if this process has parsed it already."""
-    return _PARSED.get((name, version))
-
-
-def forget() -> None:
-    """Drop every parsed model (tests use it to run on a cold registry)."""
-    _PARSED.clear()
-    _VERSIONS.clear()
-
-
 def parse(name: str, files: dict[str, str]) -> ParsedModel:
-    """Parse a model's files (once per version per process); raises ModelError listing
-    every problem found."""
+    """Parse a model's files; raises ModelError listing every problem found. An engine
+    keeps what it parsed in its registry (``engine.registry``): call this through it."""
     version = content_hash(files)
-    parsed = _PARSED.get((name, version))
-    if parsed is not None:
-        return parsed
     problems = check(name, files)
     if problems:
         raise ModelError(f"the model {name} has {len(problems)} problem(s)", problems=problems,
@@ -133,11 +109,6 @@ def parse(name: str, files: dict[str, str]) -> ParsedModel:
     parsed = ParsedModel(name, version, parser.get_spec(name),
                          parser.get_subprocess_specs(name), forms)
     connect_loops(parsed.spec, *parsed.subprocess_specs.values())
-    if len(_PARSED) > 64:
-        _PARSED.clear()
-        _VERSIONS.clear()
-    _PARSED[(name, version)] = parsed
-    _VERSIONS[id(parsed.spec)] = (name, version)
     return parsed
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID
@@ -17,27 +18,27 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
-from . import specs
 from .audit import canonical
 from .clock import aware
+from .registry import ModelRegistry
 
 META = "_opiflow"  # workflow-level data the engine keeps: locked and sealed keys
 
 
 class _CachedSpecConverter(BpmnWorkflowConverter):
     """Serializes workflows as SpiffWorkflow does (the spec stays in the JSON, so a stored
-    state is complete on its own), but reuses the parsed specs of a model version this
-    process already holds instead of converting them again on every save and load."""
+    state is complete on its own), but reuses the parsed specs of a model version the
+    engine's registry already holds instead of converting them again on every save and
+    load."""
 
     def to_dict(self, workflow):
-        key = specs.version_of(workflow.spec)
-        if key is None:
+        models = _MODELS.get()
+        key = models.version_of(workflow.spec) if models is not None else None
+        if models is None or key is None:
             return super().to_dict(workflow)
-        spec_dicts = _SPEC_DICTS.get(key)
-        if spec_dicts is None:
-            spec_dicts = _SPEC_DICTS[key] = (
-                self.registry.convert(workflow.spec),
-                self.mapping_to_dict(workflow.subprocess_specs))
+        spec_dicts = models.spec_dicts(key, lambda: (
+            self.registry.convert(workflow.spec),
+            self.mapping_to_dict(workflow.subprocess_specs)))
         dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
         dct["spec"], dct["subprocess_specs"] = spec_dicts
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
@@ -46,7 +47,9 @@ class _CachedSpecConverter(BpmnWorkflowConverter):
         return dct
 
     def from_dict(self, dct):
-        parsed = specs.cached(*dct.pop(_VERSION_KEY, ("", "")))
+        models = _MODELS.get()
+        key = dct.pop(_VERSION_KEY, ("", ""))
+        parsed = models.get(*key) if models is not None else None
         if parsed is None:
             return super().from_dict(dct)
         dct.pop("spec")
@@ -61,7 +64,8 @@ class _CachedSpecConverter(BpmnWorkflowConverter):
 
 
 _VERSION_KEY = "opiflow_model_version"
-_SPEC_DICTS: dict[tuple[str, str], tuple] = {}
+# the registry of the engine that is saving or loading (see dumps and loads)
+_MODELS: ContextVar[ModelRegistry | None] = ContextVar("opiflow_models", default=None)
 
 
 def _serializer() -> BpmnWorkflowSerializer:
@@ -90,12 +94,24 @@ def new(parsed, script_engine) -> BpmnWorkflow:
     return BpmnWorkflow(parsed.spec, parsed.subprocess_specs, script_engine=script_engine)
 
 
-def dumps(wf: BpmnWorkflow) -> str:
-    return SERIALIZER.serialize_json(wf)
+def dumps(wf: BpmnWorkflow, models: ModelRegistry | None = None) -> str:
+    """The workflow as JSON; ``models``: the engine's registry, whose converted specs
+    are reused when it holds the workflow's model version."""
+    token = _MODELS.set(models)
+    try:
+        return SERIALIZER.serialize_json(wf)
+    finally:
+        _MODELS.reset(token)
 
 
-def loads(text: str, script_engine) -> BpmnWorkflow:
-    wf = SERIALIZER.deserialize_json(text)
+def loads(text: str, script_engine, models: ModelRegistry | None = None) -> BpmnWorkflow:
+    """A workflow from JSON; with ``models`` (the engine's registry) the parsed specs of
+    the model version are reused when the registry holds it."""
+    token = _MODELS.set(models)
+    try:
+        wf = SERIALIZER.deserialize_json(text)
+    finally:
+        _MODELS.reset(token)
     wf.script_engine = script_engine  # not serialized: re-attach every time
     return wf
 

@@ -52,8 +52,8 @@ def in_memory(folder, model: str, start_data: dict, steps, script_engine, clock_
 
 
 class ColdEngine:
-    """Calls each verb on a new engine with a cold model registry, as a second web
-    worker, a command-line call or a restarted server would."""
+    """Calls each verb on a new engine, which starts with a cold model registry, as a
+    second web worker, a command-line call or a restarted server would."""
 
     def __init__(self, engine):
         self.base = engine
@@ -66,7 +66,6 @@ class ColdEngine:
             return attr
 
         def fresh_call(*args, **kwargs):
-            specs.forget()
             fresh = Engine(self.base.database_url, workflows_dir=self.base.workflows_dir,
                            clock_fn=self.base.clock)
             try:

@@ -1,44 +1,21 @@
 """The BPMN of an instance's model version, and which elements are done, active or waiting.
 
-Read-only: the model files come from the deployed version the instance is pinned to; the
-element states from the instance's stored workflow (deserialized, never saved). Callers
-check access first (``Engine.show(instance_id, user=...)``).
+Read-only: the engine gives the files of the deployed version the instance is pinned to
+and the element states of its workflow (``Engine.diagram``). Callers check access first
+(``Engine.show(instance_id, user=...)``).
 """
 from __future__ import annotations
 
 from lxml import etree
-from sqlalchemy import select
 
-from engine import workflow as wfl
-from engine.models import Instance, ModelVersion
 from engine.runtime import Engine
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-# the order decides which state wins when one element has several tasks
-STATES = (("active", wfl.TaskState.READY | wfl.TaskState.STARTED),
-          ("error", wfl.TaskState.ERROR),
-          ("waiting", wfl.TaskState.WAITING),
-          ("completed", wfl.TaskState.COMPLETED))
-
-
-def _load(engine: Engine, instance_id: str) -> tuple[Instance, dict[str, str]]:
-    with engine.uow() as uow:
-        instance = uow.session.get(Instance, instance_id)
-        if instance is None:
-            raise LookupError(instance_id)
-        files = uow.session.scalar(select(ModelVersion.files).where(
-            ModelVersion.model == instance.model,
-            ModelVersion.version == instance.model_version))
-        uow.session.expunge(instance)
-    return instance, files or {}
 
 
 def bpmn_files(engine: Engine, instance_id: str) -> dict[str, str]:
     """The model version's BPMN files, the main process's file first."""
-    instance, files = _load(engine, instance_id)
-    names = sorted((n for n in files if n.endswith(".bpmn")),
-                   key=lambda n: (n.rsplit("/", 1)[-1] != f"{instance.model}.bpmn", n))
-    return {n: files[n] for n in names}
+    return engine.diagram(instance_id)["files"]
 
 
 def _containers(xml: str) -> set[str]:
@@ -50,20 +27,8 @@ def _containers(xml: str) -> set[str]:
 
 def element_states(engine: Engine, instance_id: str, xml: str) -> dict[str, str]:
     """{bpmn element id: completed|active|waiting|error} for the elements of one file."""
-    instance, _files = _load(engine, instance_id)
-    wf = wfl.loads(instance.state, engine.script_engine)
-    containers = _containers(xml)
-    found: dict[str, int] = {}
-    for task in wfl.all_tasks(wf):
-        spec = task.task_spec
-        element = getattr(spec, "bpmn_id", None)
-        if not element or getattr(task.workflow.spec, "name", None) not in containers:
-            continue
-        found[element] = found.get(element, 0) | task.state
-    result = {}
-    for element, mask in found.items():
-        for name, state in STATES:
-            if mask & state:
-                result[element] = name
-                break
+    result: dict[str, str] = {}
+    for process, states in engine.diagram(instance_id)["states"].items():
+        if process in _containers(xml):
+            result.update(states)
     return result

@@ -64,11 +64,12 @@ def overview(instance_id: str):
 @login_required
 def diagram_page(instance_id: str):
     shown = get_instance(instance_id)
-    names = list(diagram.bpmn_files(engine(), instance_id))
+    model_files = diagram.bpmn_files(engine(), instance_id)
+    names = list(model_files)
     if not names:
         abort(404)
     chosen = request.args.get("file") if request.args.get("file") in names else names[0]
-    xml = diagram.bpmn_files(engine(), instance_id)[chosen]
+    xml = model_files[chosen]
     return render_template("instances/diagram.html", inst=shown, tab="diagram",
                            files=names, chosen=chosen,
                            states=diagram.element_states(engine(), instance_id, xml))

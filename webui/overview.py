@@ -7,21 +7,24 @@ failing. Sealed values arrive masked as ``{"sealed": True, "until": ...}``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from engine.access import SEALED
+from engine.rules.deadlines import procedure_dates
+from engine.rules.fees import fee_status
+from engine.rules.purchase import ceiling_status
 
 from .files import documents
 
-DEADLINES = (  # (data key, Danish label)
-    ("application_deadline", "Ansøgningsfrist"),
-    ("initial_tender_deadline", "Frist for første tilbud"),
-    ("resubmission_deadline", "Frist for reviderede tilbud"),
-    ("final_tender_deadline", "Frist for endelige tilbud"),
-    ("standstill_end", "Stand still-perioden udløber"),
-    ("contract_signed", "Partnerskabskontrakt underskrevet"),
-)
+LABELS = {  # the Danish label of each date engine.rules.deadlines.procedure_dates gives
+    "application_deadline": "Ansøgningsfrist",
+    "initial_tender_deadline": "Frist for første tilbud",
+    "resubmission_deadline": "Frist for reviderede tilbud",
+    "final_tender_deadline": "Frist for endelige tilbud",
+    "standstill_end": "Stand still-perioden udløber",
+    "contract_signed": "Partnerskabskontrakt underskrevet",
+    "contract_end": "Kontraktens slutdato",
+}
 
 
 def is_sealed(value) -> bool:
@@ -34,15 +37,6 @@ def _dict(value) -> dict:
 
 def _list(value) -> list:
     return value if isinstance(value, list) else []
-
-
-def amount(value) -> Decimal | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
 
 
 def name_of(item) -> str:
@@ -101,45 +95,25 @@ def bidders(data: Mapping) -> list[dict]:
 
 
 def fees(data: Mapping) -> dict | None:
-    """Fees paid against the agreed total (phases x fee per phase)."""
+    """Fees paid against the agreed total (engine.rules.fees)."""
     development = _dict(_dict(data.get("tender_documents")).get("development"))
-    ledger = [e for e in _list(data.get("fee_ledger")) if isinstance(e, Mapping)]
-    phases, fee = development.get("phases"), amount(development.get("fee_per_phase"))
-    if not ledger and fee is None:
-        return None
-    paid = sum((amount(e.get("amount")) or Decimal(0) for e in ledger), Decimal(0))
-    total = fee * int(phases) if fee is not None and isinstance(phases, int) else None
-    return {"ledger": ledger, "paid": paid, "total": total, "phases": phases,
-            "fee_per_phase": fee, "remaining": None if total is None else total - paid,
-            "phases_paid": len(ledger)}
+    return fee_status(data.get("fee_ledger"), development.get("phases"),
+                      development.get("fee_per_phase"))
 
 
 def ceiling(data: Mapping) -> dict | None:
-    """Call-offs against the contract ceiling."""
+    """Call-offs against the contract ceiling (engine.rules.purchase)."""
     purchase = _dict(_dict(data.get("tender_documents")).get("purchase"))
-    call_offs = [c for c in _list(data.get("call_offs")) if isinstance(c, Mapping)]
-    limit = amount(purchase.get("ceiling"))
-    if not call_offs and limit is None:
-        return None
-    used = sum((amount(c.get("amount")) or Decimal(0) for c in call_offs), Decimal(0))
-    return {"call_offs": call_offs, "used": used, "ceiling": limit,
-            "remaining": None if limit is None else limit - used,
-            "contract_end": purchase.get("contract_end"),
-            "percent": float(used / limit * 100) if limit else None}
+    return ceiling_status(data.get("call_offs"), purchase.get("ceiling"),
+                          purchase.get("contract_end"))
 
 
 def deadlines(data: Mapping) -> list[dict]:
-    rows = []
-    for key, label in DEADLINES:
-        value = data.get(key)
-        if value and not is_sealed(value):
-            rows.append({"key": key, "label": label, "value": value})
+    """The procedure's dates (engine.rules.deadlines), with their Danish labels."""
     contract_end = _dict(_dict(data.get("tender_documents")).get("purchase")).get(
         "contract_end")
-    if contract_end:
-        rows.append({"key": "contract_end", "label": "Kontraktens slutdato",
-                     "value": contract_end})
-    return rows
+    return [{"key": key, "label": LABELS[key], "value": value}
+            for key, value in procedure_dates(data, contract_end)]
 
 
 def tender_documents(data: Mapping, locked: list[str]) -> dict | None:

@@ -69,15 +69,8 @@ def unclaim(task_id: str):
     return redirect(safe_next(request.form.get("next")))
 
 
-def _may_work_on(task) -> bool:
-    if current_user.is_auditor:
-        return False
-    return task.assignee == current_user.name or (
-        task.assignee is None and (not task.lane or task.lane in current_user.groups))
-
-
 def _check_may_work_on(task) -> None:
-    if _may_work_on(task):
+    if task.may_work:
         return
     if task.assignee:
         abort(403, _("Opgaven er taget af {name}. Kun {name} kan afslutte den.",
@@ -100,7 +93,7 @@ def _render(info: dict, fields, errors: dict, status: int = 200):
     return render_template(
         "tasks/form.html", info=info, task=task, fields=fields, form_errors=left,
         error_fields=[f for f in forms.all_fields(fields) if f.error],
-        may_work=_may_work_on(task), multipart=forms.uses_files(info["schema"]),
+        may_work=task.may_work, multipart=forms.uses_files(info["schema"]),
         now=engine().now()), status
 
 

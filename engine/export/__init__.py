@@ -73,7 +73,8 @@ def _digest(value) -> str:
     return hashlib.sha256(audit.canonical(value).encode()).hexdigest()[:16]
 
 
-_EMPTY = {_digest(v) for v in (None, "", [], {})}  # a key set up empty is not a change
+_EMPTY_VALUES: tuple[object, ...] = (None, "", [], {})
+_EMPTY = {_digest(v) for v in _EMPTY_VALUES}  # a key set up empty is not a change
 
 
 def all_instance_ids(engine) -> list[str]:
@@ -91,7 +92,8 @@ def log_events(engine, instance_ids: list[str], batch: int = 5000) -> Iterator[L
                      .where(Event.instance_id == instance_id).order_by(Event.seq)
                      .execution_options(yield_per=batch))
             for row in uow.session.execute(query):
-                yield LogEvent(*row[:7], row[7] or {})
+                yield LogEvent(row[0], row[1], row[2], row[3], row[4], row[5], row[6],
+                               row[7] or {})
 
 
 def case(engine, instance_id: str, user: str | None = None) -> Case:

@@ -19,6 +19,7 @@ import re
 from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from ..clock import LOCAL_ZONE
 from ..errors import OpiflowError
@@ -136,7 +137,7 @@ def _tender(case, with_bidders: bool) -> dict:
     data = case.data
     documents = data.get("tender_documents") if isinstance(
         data.get("tender_documents"), dict) else {}
-    tender = {
+    tender: dict[str, Any] = {
         "id": f"{case.id}-tender",
         "title": str(data.get("need") or case.summary.get("title") or case.id)[:300],
         "status": _tender_status(case, with_bidders),
@@ -156,7 +157,7 @@ def _tender(case, with_bidders: bool) -> dict:
     amount = _number(data.get("estimated_value"))
     if amount is not None:
         tender["value"] = {"amount": amount, "currency": CURRENCY}
-    period = {}
+    period: dict[str, Any] = {}
     start = data.get("notice_dispatched") or case.first_time("tender_documents")
     if start:
         period["startDate"] = _datetime(start)
@@ -241,7 +242,7 @@ def _bids(case) -> dict:
                 item.get("price") if "price" in item else item.get("amount"))
     at = case.first_time("final_tenders")
     for number, name in enumerate(_bidders(case), 1):
-        bid = {"id": f"{case.id}-bid-{number}", "status": "valid",
+        bid: dict[str, Any] = {"id": f"{case.id}-bid-{number}", "status": "valid",
                "tenderers": [_ref(name)]}
         if at:
             bid["date"] = _datetime(at)
@@ -254,12 +255,15 @@ def _bids(case) -> dict:
 def _award(case, award: dict) -> dict:
     winner = str(award["winner"])
     standstill = case.data.get("standstill_end")
+    standstill_ends = _datetime(standstill, end_of_day=True) if standstill else None
+    last = _datetime(_last_event(case))
     ended = bool(_signed_at(case)) or (
-        standstill and _datetime(standstill, end_of_day=True) <= _datetime(_last_event(case)))
-    result = {"id": f"{case.id}-award-1", "title": f"Innovation partnership with {winner}",
-              "status": "active" if ended else "pending",
-              "date": _datetime(case.first_time("award") or _last_event(case)),
-              "suppliers": [_ref(winner)]}
+        standstill_ends is not None and last is not None and standstill_ends <= last)
+    result: dict[str, Any] = {
+        "id": f"{case.id}-award-1", "title": f"Innovation partnership with {winner}",
+        "status": "active" if ended else "pending",
+        "date": _datetime(case.first_time("award") or _last_event(case)),
+        "suppliers": [_ref(winner)]}
     if award.get("advantages"):
         result["description"] = f"The winner's advantages: {award['advantages']}"
     value = _contract_value(case)
@@ -281,7 +285,7 @@ def _contract_value(case) -> float | int | None:
     """Development fees (phases x fee) plus the purchase ceiling, else the estimate."""
     documents = case.data.get("tender_documents") or {}
     development = documents.get("development") if isinstance(documents, dict) else None
-    fees = 0
+    fees: float | int = 0
     if isinstance(development, dict):
         fees = (_number(development.get("phases")) or 0) * (
             _number(development.get("fee_per_phase")) or 0)
@@ -293,7 +297,7 @@ def _contract_value(case) -> float | int | None:
 
 def _contract(case, award: dict, with_transactions: bool) -> dict:
     winner = str(award["winner"])
-    contract = {"id": f"{case.id}-contract-1", "awardID": f"{case.id}-award-1",
+    contract: dict[str, Any] = {"id": f"{case.id}-contract-1", "awardID": f"{case.id}-award-1",
                 "title": f"Innovation partnership with {winner}",
                 "status": _contract_status(case),
                 "dateSigned": _datetime(_signed_at(case))}
@@ -301,7 +305,7 @@ def _contract(case, award: dict, with_transactions: bool) -> dict:
     if value is not None:
         contract["value"] = {"amount": value, "currency": CURRENCY}
     end = _purchase(case).get("contract_end")
-    period = {"startDate": contract["dateSigned"]}
+    period: dict[str, Any] = {"startDate": contract["dateSigned"]}
     if end:
         period["endDate"] = _datetime(end, end_of_day=True)
     contract["period"] = period

@@ -11,8 +11,10 @@ Dates are always passed in; nothing here reads the clock.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -24,6 +26,10 @@ STANDSTILL_DAYS_ELECTRONIC = 10  # KNL § 3 stk. 1 nr. 1
 STANDSTILL_DAYS_OTHER = 15  # KNL § 3 stk. 1 nr. 2
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 MIN_YEAR, MAX_YEAR = 1900, 2999  # dates a procurement can have
+# the dates a partnership sets (data keys), in the order the procedure meets them
+PROCEDURE_DATES = ("application_deadline", "initial_tender_deadline",
+                   "resubmission_deadline", "final_tender_deadline", "standstill_end",
+                   "contract_signed")
 
 
 def as_date(value: date | str, field: str = "date") -> date:
@@ -129,3 +135,26 @@ def end_of_day(d: date | str) -> str:
     """ISO datetime for 23:59:59 Copenhagen time on ``d`` (for BPMN timer events)."""
     moment = datetime.combine(as_date(d), time(23, 59, 59), tzinfo=COPENHAGEN)
     return moment.isoformat()
+
+
+def is_date(value: Any) -> bool:
+    """Whether ``value`` is a date, a datetime or ISO text of either."""
+    if isinstance(value, date):
+        return True
+    if not isinstance(value, str):
+        return False
+    try:
+        datetime.fromisoformat(value.strip())
+    except ValueError:
+        return False
+    return True
+
+
+def procedure_dates(data: Mapping, contract_end: Any = None) -> list[tuple[str, Any]]:
+    """(data key, date) of each date the procedure has set so far, in the order the
+    procedure meets them, then the contract's end date. Values that are not dates
+    (a sealed value, something malformed) are left out."""
+    found = [(key, data.get(key)) for key in PROCEDURE_DATES if is_date(data.get(key))]
+    if is_date(contract_end):
+        found.append(("contract_end", contract_end))
+    return found

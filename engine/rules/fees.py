@@ -7,6 +7,7 @@ return new lists and never change the one passed in. Sums are exact (Decimal).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +25,15 @@ def as_amount(value: Any, field: str = "amount") -> Decimal:
     if isinstance(value, float) and not math.isfinite(value):
         raise RuleViolation(f"{field} must be a finite number, got {value!r}.", field=field)
     return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def amount_or_none(value: Any) -> Decimal | None:
+    """A money amount as an exact Decimal, or None when ``value`` is not one (for
+    reading data that may be incomplete: nothing is guessed)."""
+    try:
+        return as_amount(value)
+    except RuleViolation:
+        return None
 
 
 def positive_amount(value: Any, field: str = "amount") -> Decimal:
@@ -84,3 +94,22 @@ def check_termination(allowed: bool, phase: int) -> None:
     if isinstance(phase, bool) or not isinstance(phase, int) or phase < 1:
         raise RuleViolation(f"Termination comes after a completed phase, got phase {phase!r}.",
                             field="phase")
+
+
+def fee_status(ledger: Any, phases: Any, fee_per_phase: Any) -> dict | None:
+    """The fees paid and left of the agreed total (phases x fee per phase), as the
+    overview shows them. None when no fee is agreed and nothing is booked. What is not
+    known stays None (an unknown total leaves what is left unknown); entries without
+    an amount count for nothing."""
+    entries = [e for e in ledger if isinstance(e, Mapping)] if isinstance(ledger, list) \
+        else []
+    fee = amount_or_none(fee_per_phase)
+    if not entries and fee is None:
+        return None
+    paid = sum((a for e in entries if (a := amount_or_none(e.get("amount"))) is not None),
+               Decimal(0))
+    count = phases if isinstance(phases, int) and not isinstance(phases, bool) else None
+    total = fee * count if fee is not None and count is not None else None
+    return {"ledger": entries, "paid": paid, "total": total, "phases": phases,
+            "fee_per_phase": fee, "remaining": None if total is None else total - paid,
+            "phases_paid": len(entries)}

@@ -6,12 +6,14 @@ the contract's end date. Call-off lists are plain lists of {"amount", "date"} (I
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from engine.errors import RuleViolation
 from engine.rules.deadlines import as_date
-from engine.rules.fees import Amount, as_amount, plain, positive_amount
+from engine.rules.fees import Amount, amount_or_none, as_amount, plain, positive_amount
 
 
 def purchase_decision(performance_met: bool, price: Amount, max_cost: Amount) -> dict:
@@ -71,3 +73,21 @@ def record_call_off(call_offs: list[dict], amount: Amount, on: date | str, ceili
             f"{plain(remaining)} DKK of {plain(limit)} DKK remains.",
             hint=f"Call off at most {plain(remaining)} DKK.", field="amount")
     return [*call_offs, {"amount": amount, "date": day.isoformat()}]
+
+
+def ceiling_status(call_offs: Any, ceiling: Any, contract_end: Any = None) -> dict | None:
+    """The call-offs against the contract ceiling, as the overview shows them: used,
+    left and the share used. None when there is no ceiling and no call-off. An unknown
+    ceiling leaves what is left unknown (None); call-offs without an amount count for
+    nothing."""
+    made = [c for c in call_offs if isinstance(c, Mapping)] if isinstance(call_offs, list) \
+        else []
+    limit = amount_or_none(ceiling)
+    if not made and limit is None:
+        return None
+    used = sum((a for c in made if (a := amount_or_none(c.get("amount"))) is not None),
+               Decimal(0))
+    return {"call_offs": made, "used": used, "ceiling": limit,
+            "remaining": None if limit is None else limit - used,
+            "contract_end": contract_end,
+            "percent": float(used / limit * 100) if limit else None}

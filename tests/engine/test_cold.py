@@ -24,10 +24,8 @@ def deployed(engine):
 
 
 def cold(engine) -> Engine:
-    """Another engine on the same database, as a second process would have it."""
-    from engine import specs
-
-    specs.forget()  # the parsed models this process holds: gone, as in a new process
+    """Another engine on the same database, as a second process would have it: its
+    model registry starts empty."""
     return Engine(engine.database_url, workflows_dir=DATA, clock_fn=engine.clock)
 
 

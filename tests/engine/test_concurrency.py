@@ -78,3 +78,44 @@ def test_concurrent_ticks_fire_each_timer_once(engine):
         kinds = [e["kind"] for e in engine.history(iid)]
         assert kinds.count("timer_fired") == 1
         assert [t["name"] for t in engine.show(iid)["open_tasks"]] == ["sign"]
+
+
+def _racing(monkeypatch, module, name: str, other) -> None:
+    """Make ``module.name`` run ``other()`` (another process's unit of work, committed)
+    after it has looked at the database and before this one commits."""
+    original = getattr(module, name)
+    raced_once: list[bool] = []
+
+    def raced(*args, **kwargs):
+        result = original(*args, **kwargs)
+        if not raced_once:  # the other call goes through here too: it does not race
+            raced_once.append(True)
+            other()
+        return result
+
+    monkeypatch.setattr(module, name, raced)
+
+
+def test_two_deploys_at_the_same_time_give_a_conflict_and_deploy_once(engine, monkeypatch):
+    import pytest
+
+    from engine import versions
+    from engine.models import ModelVersion
+    from engine.runtime import Engine
+    from tests.conftest import DATA
+    from tests.helpers import dump
+
+    other = Engine(engine.database_url, workflows_dir=DATA, clock_fn=engine.clock)
+    _racing(monkeypatch, versions, "deploy", lambda: Engine.deploy(other))
+    with pytest.raises(Conflict) as refused:
+        engine.deploy()
+    assert refused.value.hint == "reload and try again"
+    monkeypatch.undo()
+    before = dump(engine)
+    assert {d.created for d in engine.deploy()} == {False}  # the other deploy holds all
+    assert dump(engine) == before
+    with engine.uow() as uow:
+        count = uow.session.scalar(select(func.count()).select_from(ModelVersion))
+    assert count == len(list(DATA.glob("*/*.bpmn"))) - 1  # sub_review is called, no model
+    other.sql.dispose()
+

@@ -115,3 +115,16 @@ def test_sealed_tenders_show_as_sealed_until_the_deadline(client, auth, web_engi
     clock.set(datetime(2026, 3, 21, 9, 0))
     page = client.get(f"/instances/{iid}/evaluation").get_data(as_text=True)
     assert "Medtech" in page and "forseglede" not in page
+
+
+def test_an_auditor_is_not_shown_what_they_may_not_open(client, auth, web_engine):
+    """An instance of the auditor's own authority (not one they audit): it was listed
+    and then answered 404; now it is neither listed nor opened."""
+    web_engine.add_user("rita", "Rigsrevisionen", ["Indkøb"])
+    own = web_engine.start("innovation_partnership", "rita", {"title": "Revisionens egen"})
+    audited = web_engine.start("innovation_partnership", "anna", {"title": "Regionens"})
+    auth.login("audrey")
+    listing = client.get("/instances").get_data(as_text=True)
+    assert audited in listing and own not in listing
+    assert client.get(f"/instances/{audited}").status_code == 200
+    assert client.get(f"/instances/{own}").status_code == 404

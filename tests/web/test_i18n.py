@@ -28,7 +28,7 @@ def ui_texts() -> set[str]:
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("_", "gettext") \
                     and node.args and isinstance(node.args[0], ast.Constant):
                 texts.add(node.args[0].value)
-    texts |= {label for _key, label in overview.DEADLINES}
+    texts |= set(overview.LABELS.values())
     texts |= {"Vinder", "Evalueret", "Endeligt tilbud modtaget", "Tilbudsgiver",
               "Ikke udvalgt", "Udgået", "Opfordret", "Ansøger"}
     return texts
