@@ -129,6 +129,10 @@ def task_form(s: Session, loaded: store.Store, actor: Actor, task_id: str,
             "instructions": wfl.instructions(task.task_spec) if task else "",
             "data": access.mask_sealed(copy.deepcopy(task.data) if task else {},
                                        wfl.meta(wf), now),
+            "subject": access.mask_sealed(wfl.subject(task), wfl.meta(wf), now)
+            if task else {},
+            "basis": wfl.basis(access.mask_sealed(task.data, wfl.meta(wf), now),
+                               task.task_spec) if task else {},
             "instance": access.summary(instance, _authority(s, instance))}
 
 

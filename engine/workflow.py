@@ -195,6 +195,32 @@ def item(task) -> str | None:
     return None if value is None else str(value)[:200]
 
 
+def subject(task) -> dict:
+    """The data of the item a multi-instance task is about (the application being
+    assessed, the tender being scored), to show beside the form; {} for other tasks."""
+    parent_spec = task.parent.task_spec if task.parent is not None else None
+    ref = getattr(parent_spec, "input_item", None)
+    if ref is None:
+        return {}
+    value = task.data.get(ref.bpmn_id)
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items() if not str(k).startswith("_")}
+    return {} if value is None else {ref.bpmn_id: value}
+
+
+def basis(data: dict, task_spec) -> dict:
+    """What a decision task shows beside its form (the ``shows`` property: data keys or
+    dotted paths, e.g. "tender_documents.purchase,fee_ledger"), read from ``data``."""
+    result = {}
+    for key in (k.strip() for k in properties(task_spec).get("shows", "").split(",")):
+        value: object = data
+        for part in key.split(".") if key else ():
+            value = value.get(part) if isinstance(value, dict) else None
+        if key and value not in (None, "", [], {}):
+            result[key] = value
+    return result
+
+
 def properties(task_spec) -> dict:
     return (getattr(task_spec, "extensions", None) or {}).get("properties", {})
 

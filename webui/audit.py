@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import html
 import json
+import re
+from collections import OrderedDict
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -24,9 +26,9 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 
 DOWNLOADS = {  # format: (file suffix, media type)
     "xes": ("xes", "application/xml"),
-    "csv": ("csv", "text/csv; charset=utf-8"),
+    "csv": ("csv", "text/csv"),
     "ocds": ("ocds.json", "application/json"),
-    "report-html": ("html", "text/html; charset=utf-8"),
+    "report-html": ("html", "text/html"),
     "report-pdf": ("pdf", "application/pdf"),
 }
 # the texts of these pages in English (Danish is the default)
@@ -53,6 +55,9 @@ ENGLISH = {
     "Procedurerapport (HTML)": "Procurement report (HTML)",
     "Procedurerapport (PDF)": "Procurement report (PDF)",
     "Ingen ændringer": "No changes",
+    "Felt": "Field", "Før": "Before", "Efter": "After", "Vis som JSON": "Show as JSON",
+    "Tilpas": "Fit", "Zoom ind": "Zoom in", "Zoom ud": "Zoom out",
+    "Ændringer": "Changes", "verificeret": "verified",
 }
 
 
@@ -66,22 +71,88 @@ def tr(text: str, **values) -> str:
 @login_required
 def steps(instance_id: str):
     """The history one event at a time (``?step=SEQ``; the last by default)."""
-    shown = engine().show(instance_id, user=current_user.name)
-    history = replaying.steps(engine(), instance_id, user=current_user.name)
+    shown = engine().show(instance_id, user=current_user.name)  # 404 unless readable
+    history, replayed, names, diagram_file = _view(instance_id, shown)
     if not history:
         abort(404)
     seq = request.args.get("step", type=int) or history[-1].seq
     seq = min(max(seq, history[0].seq), history[-1].seq)
-    step = next(s for s in history if s.seq == seq)
-    report = replaying.replay(engine(), instance_id, user=current_user.name)
-    files = list(diagram.bpmn_files(engine(), instance_id))
+    index = next(i for i, s in enumerate(history) if s.seq == seq)
+    step = history[index]
+    before = history[index - 1].instance_data if index else {}
+    report = Verdict(engine().verify(instance_id), replayed)
     return render_template(
         "audit/steps.html", inst=shown, step=step, history=history, report=report,
         states=_marker_states(step), tr=tr, downloads=DOWNLOADS,
-        diagram_file=files[0] if files else None,
+        diagram_file=diagram_file, names=names, changes=changes(before, step),
         nav={"first": history[0].seq, "last": history[-1].seq,
              "previous": max(seq - 1, history[0].seq),
              "next": min(seq + 1, history[-1].seq)})
+
+
+class Verdict:
+    """The chain checked now, with the replay's verdict (kept while the log is unchanged)."""
+
+    def __init__(self, chain, replayed):
+        self.chain = chain
+        self.divergence = replayed.divergence
+        self.identical = replayed.identical
+
+
+VIEWS_KEPT = 16  # instances whose replayed history a worker keeps
+
+
+def _view(instance_id: str, shown: dict):
+    """The replayed steps, the replay's verdict, element names and the diagram file, kept
+    per worker while the instance's log and its sealed data are unchanged: replaying a
+    100-event history takes seconds, stepping through it must not."""
+    now = engine().now().isoformat()
+    sealed = tuple(sorted(k for k, until in (shown.get("sealed") or {}).items()
+                          if str(until) > now))
+    key = (instance_id, shown["lock_version"], shown["events"], sealed)
+    views = current_app.extensions.setdefault("opiflow_audit_views", OrderedDict())
+    hit = views.get(key)
+    if hit is None:
+        history = replaying.steps(engine(), instance_id, user=current_user.name)
+        replayed = replaying.replay(engine(), instance_id, user=current_user.name)
+        files = diagram.bpmn_files(engine(), instance_id)
+        hit = views[key] = (history, replayed, element_names(files),
+                            next(iter(files), None))
+        while len(views) > VIEWS_KEPT:
+            views.popitem(last=False)
+    views.move_to_end(key)
+    return hit
+
+
+def element_names(files: dict[str, str]) -> dict[str, str]:
+    """BPMN element id -> its name, for lists people read."""
+    names = {}
+    for text in files.values():
+        for ident, name in re.findall(r'<bpmn:\w+ id="([^"]+)" name="([^"]*)"', text):
+            names[ident] = html.unescape(name)
+    return names
+
+
+def changes(before: dict, step) -> list[dict]:
+    """The step's JSON Patch as rows a person reads: field, before, after."""
+    rows = []
+    for op in step.patch:
+        path = [p.replace("~1", "/").replace("~0", "~") for p in op["path"].split("/")[1:]]
+        rows.append({"field": " › ".join(path), "op": op["op"],
+                     "before": _at(before, path) if op["op"] != "add" else None,
+                     "after": _at(step.instance_data, path) if op["op"] != "remove" else None})
+    return rows
+
+
+def _at(data, path: list[str]):
+    for part in path:
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return None
+    return data
 
 
 def _marker_states(step) -> dict[str, str]:

@@ -51,6 +51,9 @@ class Field:
     children: list[Field] = field(default_factory=list)
     rows: list[list[Field]] = field(default_factory=list)
     stored: dict | None = None  # a file already attached
+    # shown only when a sibling field has one of these values ("x-when" in the schema):
+    # (the sibling's input id, the values as the input sends them)
+    when: tuple[str, list[str]] | None = None
 
     @property
     def id(self) -> str:
@@ -75,7 +78,7 @@ def _kind(schema: dict) -> str:
             return "rows"
         return "multi" if "enum" in items else "lines"
     if kind == "boolean":
-        return "checkbox"
+        return "yesno" if schema.get("x-explicit") else "checkbox"
     if kind == "integer":
         return "integer"
     if kind == "number":
@@ -114,6 +117,11 @@ def _field(schema: dict, name: str, required: bool, value, errors, raw, change) 
               error=errors.get(name))
     if value is None and "default" in schema and raw is None:
         value = schema["default"]
+    condition = _when(schema)
+    if condition:
+        sibling, values = condition
+        sibling_name = name.rsplit(".", 1)[0] + "." + sibling if "." in name else sibling
+        f.when = (Field(sibling_name, "", "").id, [_enum_value(v) for v in values])
     if kind == "fieldset":
         f.children = _fields(schema, name + ".", value if isinstance(value, Mapping) else {},
                              errors, raw, change)
@@ -132,6 +140,9 @@ def _field(schema: dict, name: str, required: bool, value, errors, raw, change) 
             _enum_value(v) for v in (value or [])]
     elif kind == "checkbox":
         f.value = (raw.get(name) == "on") if raw is not None else bool(value)
+    elif kind == "yesno":  # an explicit choice: nothing is chosen until someone does
+        f.value = raw.get(name, "") if raw is not None else (
+            "" if value is None else "true" if value else "false")
     elif kind == "file":
         stored = _stored_from_raw(raw, name) if raw is not None else value
         f.stored = stored if _is_file(stored) else None
@@ -193,6 +204,41 @@ def _enum_label(schema: dict, index: int, value) -> str:
     if isinstance(names, list) and index < len(names):
         return str(names[index])
     return str(value)
+
+
+def prefilled(schema: dict, data: Mapping, context: Mapping) -> dict:
+    """``data`` with the fields the schema prefills ("x-prefill": a path into the task
+    data such as "evaluation.0.bidder", or "$user.authority") filled in where empty, so
+    a form starts from what the procedure already knows."""
+    result = dict(data)
+    for key, sub in (schema.get("properties") or {}).items():
+        if not isinstance(sub, dict):
+            continue
+        if sub.get("x-prefill") and result.get(key) in (None, ""):
+            found = _path(sub["x-prefill"], data, context)
+            if found is not None:
+                result[key] = found
+        elif sub.get("type") == "object" and "properties" in sub:
+            inner = result.get(key) if isinstance(result.get(key), Mapping) else {}
+            filled = prefilled(sub, inner, {**context, "$data": data})
+            if filled:
+                result[key] = filled
+    return result
+
+
+def _path(path: str, data: Mapping, context: Mapping):
+    parts = str(path).split(".")
+    value: Any = context.get(parts[0]) if parts[0].startswith("$") else \
+        context.get("$data", data).get(parts[0]) if isinstance(
+            context.get("$data", data), Mapping) else None
+    for part in parts[1:]:
+        if isinstance(value, Mapping):
+            value = value.get(part)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value
 
 
 def input_value(kind: str, value) -> str:
@@ -366,13 +412,30 @@ def parse(schema: dict, form, files=None, store: StoreFile | None = None,
 def _parse_object(schema: dict, prefix: str, form, files, store, prefill, out: Parsed) -> dict:
     data = {}
     required = set(schema.get("required") or ())
-    for key, sub in (schema.get("properties") or {}).items():
+    properties = schema.get("properties") or {}
+    for key, sub in properties.items():
         name = f"{prefix}{key}"
         old = prefill.get(key) if isinstance(prefill, Mapping) else None
         value = _parse_value(sub, name, form, files, store, old, out, key in required)
         if value is not _BLANK:
             data[key] = value
+    for key, sub in properties.items():  # fields of another choice are not sent at all
+        condition = _when(sub)
+        if condition and data.get(condition[0]) not in condition[1]:
+            data.pop(key, None)
+            for error in [e for e in out.errors if e == f"{prefix}{key}"
+                          or e.startswith(f"{prefix}{key}.")]:
+                del out.errors[error]
     return data
+
+
+def _when(schema: dict) -> tuple[str, list] | None:
+    """("kind", ["fixed_anchor"]) for a field that applies only to some choices."""
+    when = schema.get("x-when") if isinstance(schema, dict) else None
+    if not isinstance(when, dict) or len(when) != 1:
+        return None
+    (sibling, values), = when.items()
+    return (sibling, list(values)) if isinstance(values, list) else None
 
 
 class _Blank:
@@ -396,6 +459,8 @@ def _parse_value(schema: dict, name: str, form, files, store, old, out: Parsed,
         return _parse_rows(schema, name, form, files, store, old, out)
     if kind == "checkbox":
         return form.get(name) == "on"
+    if kind == "yesno":
+        return {"true": True, "false": False}.get(form.get(name) or "", _BLANK)
     if kind == "multi":
         chosen = form.getlist(name)
         allowed = {_enum_value(o): o for o in schema["items"]["enum"]}
@@ -403,8 +468,9 @@ def _parse_value(schema: dict, name: str, form, files, store, old, out: Parsed,
     if kind == "file":
         return _parse_file(name, form, files, store, old, out)
     text = (form.get(name) or "").strip()
-    if text == "":
-        return _BLANK
+    if text == "":  # an optional comment left empty is its default, e.g. ""
+        default = schema.get("default")
+        return default if isinstance(default, str) and kind in ("text", "textarea") else _BLANK
     if kind == "select":
         for option in schema["enum"]:
             if _enum_value(option) == text:

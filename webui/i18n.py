@@ -108,13 +108,79 @@ def moment(value) -> str:
                            locale=_locale())
 
 
+def display(value) -> str:
+    """A value of any kind as one line for reading (dates and amounts in Danish)."""
+    if isinstance(value, bool):
+        return gettext("Ja") if value else gettext("Nej")
+    if isinstance(value, int | float):
+        return number(value)
+    if isinstance(value, str) and as_date(value) is not None and len(value) == 10:
+        return day(value)
+    if isinstance(value, list):
+        return ", ".join(display(v) for v in value) or "–"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {display(v)}" for k, v in value.items()) or "–"
+    return "–" if value is None or value == "" else str(value)
+
+
 def pretty(value) -> str:
     """Data as readable JSON (Danish letters kept)."""
     return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str)
 
 
+# the process data's keys as a procurement officer names them (shown in decision tasks)
+FIELD_LABELS = {
+    "tender_documents": "Udbudsmaterialet", "tender_document_reviews": "Juras gennemgang",
+    "evaluation": "Evalueringen", "fee_ledger": "Honorarer udbetalt",
+    "tender_documents.purchase": "Købsoptionens vilkår",
+    "tender_documents.development": "Udviklingsforløbets vilkår",
+    "minimum_requirements": "Mindstekrav", "evaluation_model": "Evalueringsmodel",
+    "scale_max": "Højeste point", "weights": "Vægte", "quality": "Kvalitet", "price": "Pris",
+    "quality_criteria": "Underkriterier", "price_model": "Prismodel", "kind": "Model",
+    "price_for_max": "Pris for fuld point", "price_for_zero": "Pris for 0 point",
+    "tie_break": "Ved lighed", "max_invited": "Højst opfordrede", "several_partners":
+    "Flere partnere", "negotiation": "Forhandling", "rounds": "Runder",
+    "reduction_between_rounds": "Reduktion mellem runder", "award_on_initial_reserved":
+    "Tildeling på første tilbud forbeholdt", "development": "Udvikling", "phases": "Faser",
+    "fee_per_phase": "Honorar pr. fase", "termination_allowed": "Ophør efter en fase tilladt",
+    "purchase": "Køb", "performance_levels": "Præstationsniveauer", "max_cost": "Maksimal pris",
+    "contract_end": "Kontrakten udløber", "ceiling": "Kontraktloft",
+    "ipr": "Immaterielle rettigheder", "id": "Nr.", "text": "Tekst", "name": "Navn",
+    "weight": "Vægt", "version": "Udkast", "approved": "Godkendt", "comment": "Bemærkning",
+    "bidder": "Tilbudsgiver", "rank": "Placering", "total": "Samlet point",
+    "quality_points": "Kvalitetspoint", "price_points": "Prispoint", "phase": "Fase",
+    "amount": "Beløb",
+}
+
+
+def field_label(key: str) -> str:
+    label = FIELD_LABELS.get(key)
+    return gettext(label) if label else key.rsplit(".", 1)[-1].replace("_", " ")
+
+
+EVENT_KINDS = {"started": "Startet", "completed": "Udført", "claimed": "Taget",
+               "unclaimed": "Sat fri", "cancelled": "Aflyst", "timer_fired": "Tidsfrist udløb",
+               "migrated": "Flyttet til ny procesversion"}
+
+
+def event_kind(kind: str) -> str:
+    """An audit event's kind as a person reads it: Udført, not 'completed'."""
+    return gettext(EVENT_KINDS[kind]) if kind in EVENT_KINDS else kind
+
+
+MODEL_NAMES = {"innovation_partnership": "Innovationspartnerskab",
+               "joint_scaling": "Fællesoffentlig skalering"}
+
+
+def model_name(model: str) -> str:
+    """A process model as people call it: Innovationspartnerskab, not its folder name."""
+    return gettext(MODEL_NAMES[model]) if model in MODEL_NAMES else model
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.globals.update(_=gettext, language=language, LANGUAGES=LANGUAGES)
+    app.jinja_env.globals.update(_=gettext, language=language, LANGUAGES=LANGUAGES,
+                                 model_name=model_name, event_kind=event_kind,
+                                 field_label=field_label, basis_label=field_label)
     app.jinja_env.filters.update(number=number, money=money, day=day, moment=moment,
-                                 points=points, pretty=pretty)
+                                 points=points, pretty=pretty, display=display)

@@ -46,8 +46,12 @@ def index():
 @bp.post("/new")
 @staff_required
 def start():
+    title = " ".join((request.form.get("title") or "").split())[:300]
+    if not title:
+        flash(_("Giv partnerskabet en titel, fx 'Intelligent patientmonitorering'."))
+        return redirect(url_for("instances.index"))
     instance_id = engine().start(current_app.config["OPIFLOW_START_MODEL"],
-                                 current_user.name, {})
+                                 current_user.name, {"title": title})
     flash(_("Et nyt innovationspartnerskab er startet."))
     return redirect(url_for("instances.overview", instance_id=instance_id))
 

@@ -138,7 +138,8 @@ def sealed_values(data: Mapping) -> list[dict]:
 
 def waiting(shown: Mapping) -> list[dict]:
     """Open human tasks and the timers the instance waits for."""
-    rows = [{"kind": "task", "title": t.get("title"), "lane": t.get("lane"),
+    rows = [{"kind": "task", "title": t.get("title"), "item": t.get("item"),
+             "lane": t.get("lane"),
              "assignee": t.get("assignee"), "due_at": t.get("due_at"), "id": t.get("id")}
             for t in shown.get("open_tasks") or ()]
     for event in shown.get("waiting") or ():

@@ -40,7 +40,18 @@ def index():
         "tasks/list.html", groups=groups, now=now, filters=request.args,
         models=sorted({t.model for t in every}), phases=sorted({t.phase for t in every
                                                                 if t.phase}),
-        instances=sorted({(t.instance_id, t.instance_id[:8]) for t in every}))
+        instances=(titled := _titles(every)), titles=dict(titled))
+
+
+def _titles(tasks) -> list[tuple[str, str]]:
+    """(instance id, title) of the procedures the tasks belong to, by title."""
+    wanted = {t.instance_id for t in tasks}
+    if not wanted:
+        return []
+    titles = {r["id"]: r["title"] for r in engine().instances(user=current_user.name)
+              if r["id"] in wanted}
+    return sorted(((iid, titles.get(iid) or iid[:8]) for iid in wanted),
+                  key=lambda pair: pair[1].lower())
 
 
 def is_overdue(task, now: datetime) -> bool:
@@ -83,7 +94,8 @@ def _check_may_work_on(task) -> None:
 @login_required
 def form(task_id: str):
     info = engine().task_form(task_id, current_user.name)
-    fields = forms.build(info["schema"], info["data"])
+    context = {"$user": {"name": current_user.name, "authority": current_user.authority}}
+    fields = forms.build(info["schema"], forms.prefilled(info["schema"], info["data"], context))
     return _render(info, fields, {})
 
 

@@ -120,14 +120,39 @@ def _bidders(case) -> list[str]:
         (data.get("selection") or {}).get("invited")) or _names(data.get("final_tenders"))
 
 
+def _cvr_numbers(case) -> dict[str, str]:
+    """name -> CVR number, where the applications gave one (8 digits)."""
+    found = {}
+    for item in case.data.get("applicants") or []:
+        if isinstance(item, dict) and item.get("name"):
+            cvr = re.sub(r"\D", "", str(item.get("cvr") or ""))
+            if len(cvr) == 8:
+                found[str(item["name"])] = cvr
+    return found
+
+
+def _supplier(name: str, cvr: str | None) -> dict:
+    """A supplier, identified by its CVR number (org-id.guide's DK-CVR) when known."""
+    if not cvr:
+        return _ref(name)
+    return {"id": f"DK-CVR-{cvr}", "name": name,
+            "identifier": {"scheme": "DK-CVR", "id": cvr, "legalName": name}}
+
+
+def _supplier_ref(case, name: str) -> dict:
+    party = _supplier(name, _cvr_numbers(case).get(name))
+    return {"id": party["id"], "name": name}
+
+
 def _parties(case, with_bidders: bool) -> list[dict]:
     parties = [{**_buyer(case), "roles": ["buyer", "procuringEntity"]}]
     if not with_bidders:
         return parties
     winner = str((case.data.get("award") or {}).get("winner") or "")
+    cvr = _cvr_numbers(case)
     for name in _bidders(case) or ([winner] if winner else []):
         roles = ["tenderer"] + (["supplier", "payee"] if name == winner else [])
-        parties.append({**_ref(name), "roles": roles})
+        parties.append({**_supplier(name, cvr.get(name)), "roles": roles})
     if winner:
         parties[0]["roles"].append("payer")
     return parties
@@ -139,7 +164,7 @@ def _tender(case, with_bidders: bool) -> dict:
         data.get("tender_documents"), dict) else {}
     tender: dict[str, Any] = {
         "id": f"{case.id}-tender",
-        "title": str(data.get("need") or case.summary.get("title") or case.id)[:300],
+        "title": str(case.summary.get("title") or case.id)[:300],
         "status": _tender_status(case, with_bidders),
         "procurementMethod": "selective",
         "procurementMethodDetails": "Innovation partnership",
@@ -170,7 +195,7 @@ def _tender(case, with_bidders: bool) -> dict:
             f"At most {documents['max_invited']} suitable applicants are invited to tender, "
             "judged on their research and development capacity (UBL § 75).")
     if with_bidders and _bidders(case):
-        tender["tenderers"] = [_ref(n) for n in _bidders(case)]
+        tender["tenderers"] = [_supplier_ref(case, n) for n in _bidders(case)]
         tender["numberOfTenderers"] = len(tender["tenderers"])
     return {k: v for k, v in tender.items() if v is not None}
 
@@ -243,7 +268,7 @@ def _bids(case) -> dict:
     at = case.first_time("final_tenders")
     for number, name in enumerate(_bidders(case), 1):
         bid: dict[str, Any] = {"id": f"{case.id}-bid-{number}", "status": "valid",
-               "tenderers": [_ref(name)]}
+                               "tenderers": [_supplier_ref(case, name)]}
         if at:
             bid["date"] = _datetime(at)
         if prices.get(name) is not None:
@@ -263,7 +288,7 @@ def _award(case, award: dict) -> dict:
         "id": f"{case.id}-award-1", "title": f"Innovation partnership with {winner}",
         "status": "active" if ended else "pending",
         "date": _datetime(case.first_time("award") or _last_event(case)),
-        "suppliers": [_ref(winner)]}
+        "suppliers": [_supplier_ref(case, winner)]}
     if award.get("advantages"):
         result["description"] = f"The winner's advantages: {award['advantages']}"
     value = _contract_value(case)
@@ -315,7 +340,7 @@ def _contract(case, award: dict, with_transactions: bool) -> dict:
 
 
 def _transactions(case, winner: str) -> list[dict]:
-    payer, payee = _buyer(case), _ref(winner)
+    payer, payee = _buyer(case), _supplier_ref(case, winner)
     result = []
     fee_times = case.change_times("fee_ledger")  # one new instalment per change
     for n, fee in enumerate(case.data.get("fee_ledger") or [], 1):

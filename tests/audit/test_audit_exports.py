@@ -170,3 +170,37 @@ def test_the_report_says_what_is_missing_and_when_the_record_is_broken(deployed,
 def test_the_report_by_an_auditor(deployed, clock):
     iid = scenarios.partnership(deployed, clock)
     assert report.context(deployed, iid, user="revisor")["verification"]["ok"]
+
+
+def test_the_ocds_tender_is_titled_by_the_procedure_and_suppliers_by_cvr(deployed, clock):
+    from types import SimpleNamespace
+
+    iid = scenarios.partnership(deployed, clock)
+    tender = _package(deployed, iid)["releases"][0]["tender"]
+    assert tender["title"] == "Intelligent monitorering"
+    case = SimpleNamespace(id="x", summary={"authority": "Region Hovedstaden"}, data={
+        "applicants": [{"name": "MedTech A/S", "cvr": "12 34 56 78"},
+                       {"name": "CareSense ApS"}],
+        "bidders": ["MedTech A/S", "CareSense ApS"], "award": {"winner": "MedTech A/S"}})
+    parties = {p["name"]: p for p in ocds._parties(case, with_bidders=True)}
+    assert parties["MedTech A/S"]["id"] == "DK-CVR-12345678"
+    assert parties["MedTech A/S"]["identifier"] == {"scheme": "DK-CVR", "id": "12345678",
+                                                    "legalName": "MedTech A/S"}
+    assert parties["CareSense ApS"]["id"].startswith("DK-ORG-")
+
+
+def test_downloads_name_one_charset(deployed, clock, tmp_path):
+    from webui import create_app
+
+    iid = scenarios.partnership(deployed, clock)
+    app = create_app({"TESTING": True, "OPIFLOW_ENGINE": deployed, "SECRET_KEY": "t",
+                      "WTF_CSRF_ENABLED": False, "UPLOAD_FOLDER": str(tmp_path / "up")})
+    client = app.test_client()
+    from engine.passwords import hash_password
+
+    deployed.add_user("ivar", "Region Hovedstaden", ["Indkøb"], password_hash=hash_password("x"))
+    client.post("/login", data={"username": "ivar", "password": "x"})
+    for fmt, expected in (("csv", "text/csv; charset=utf-8"),
+                          ("report-html", "text/html; charset=utf-8")):
+        response = client.get(f"/audit/{iid}/export/{fmt}")
+        assert response.headers["Content-Type"] == expected

@@ -109,7 +109,7 @@ def test_history_says_who_did_what(client, auth, web_engine, clock):
     iid = run_to(web_engine, clock, "approve_need")
     auth.login("lea")
     page = client.get(f"/instances/{iid}/history").get_data(as_text=True)
-    assert "Startet" in page and "Afsluttede" in page and "«Beskriv behovet»" in page
+    assert "Startet" in page and "Udført" in page and "«Beskriv behovet»" in page
     assert "anna" in page and "2. marts 2026" in page
 
 

@@ -167,11 +167,20 @@ def test_a_rule_violation_is_shown_at_its_field(client, auth, web_engine, clock)
 def test_start_a_new_partnership(client, auth, web_engine):
     auth.login("anna")
     page = client.get("/instances").get_data(as_text=True)
-    assert "Start nyt innovationspartnerskab" in page
-    response = client.post("/instances/new")
+    assert "Start nyt innovationspartnerskab" in page and "Titel på det nye" in page
+    response = client.post("/instances/new", data={"title": "  "})  # a title is asked for
+    assert response.headers["Location"].endswith("/instances")
+    assert web_engine.instances() == []
+    response = client.post("/instances/new", data={"title": "Færre fald i eget hjem"})
     assert response.status_code == 302
     iid = response.headers["Location"].rsplit("/", 1)[1]
-    assert web_engine.show(iid)["model"] == "innovation_partnership"
+    shown = web_engine.show(iid)
+    assert (shown["model"], shown["title"]) == ("innovation_partnership",
+                                                "Færre fald i eget hjem")
+    listing = client.get("/instances").get_data(as_text=True)
+    assert "Færre fald i eget hjem" in listing and "Innovationspartnerskab" in listing
+    tasks = client.get("/tasks").get_data(as_text=True)
+    assert "Færre fald i eget hjem" in tasks and f">{iid[:8]}<" not in tasks
     page = client.get(f"/instances/{iid}").get_data(as_text=True)
     assert "Beskriv behovet" in page and "Indkøb" in page
 

@@ -18,6 +18,12 @@
       Object.keys(states).forEach(function (id) {
         if (registry.get(id)) { canvas.addMarker(id, "state-" + states[id]); }
       });
+      Array.prototype.forEach.call(document.querySelectorAll("[data-zoom]"), function (b) {
+        b.addEventListener("click", function () {
+          if (b.dataset.zoom === "fit") { canvas.zoom("fit-viewport"); return; }
+          canvas.zoom(canvas.zoom() * (b.dataset.zoom === "in" ? 1.25 : 0.8));
+        });
+      });
       container.dataset.ready = "true";
     })
     .catch(function (err) {
