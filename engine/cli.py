@@ -104,17 +104,21 @@ def deploy(ctx, path, as_json):
 
 @main.command()
 @click.argument("path", required=False)
+@click.option("--groups", default=None,
+              help="Comma-separated groups that lanes must name (default: not checked).")
 @click.option("--json", "as_json", is_flag=True)
-def validate(path, as_json):
+def validate(path, groups, as_json):
     """Check models without deploying: every problem with file, element and what to do."""
     from . import specs
 
     root = Path(path or config.get("OPIFLOW_WORKFLOWS"))
     if not root.exists():
         _fail(f"{root} does not exist")
+    known = [g.strip() for g in groups.split(",") if g.strip()] if groups else None
     problems = []
     for folder in specs.model_folders(root):
-        problems += [(folder.name, p) for p in specs.check(folder.name, specs.read_files(folder))]
+        problems += [(folder.name, p)
+                     for p in specs.check(folder.name, specs.read_files(folder), groups=known)]
     _out(as_json, [{"model": m, **p.__dict__} for m, p in problems],
          [f"{m}/{p}" for m, p in problems] or ["no problems found"])
     if problems:
@@ -308,7 +312,7 @@ def serve(host, port):
 
     click.echo(login_help(app.extensions["opiflow"]))
     app.run(host=host, port=port, use_reloader=False)
-from engine import audit_cli  # noqa: E402,F401
+from engine import audit_cli, designer_cli  # noqa: E402,F401
 
 
 @main.command()

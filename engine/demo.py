@@ -264,6 +264,32 @@ def in_purchase(d: Driver, today: date) -> None:
     d.at(today)
 
 
+# Development paid 50/50 by the region and a national pool; the purchase by the region.
+FUNDING = (
+    {"name": "Regionens innovationsramme", "kind": "own", "amount": 400_000,
+     "phases": ["need", "procurement", "development"], "share": 50,
+     "conditions": "Projektleder på 20 % finansieres af rammen."},
+    {"name": "National innovationspulje", "kind": "national", "amount": 330_000,
+     "phases": ["development"], "share": 50, "deadline": "2031-12-31",
+     "conditions": "50 % medfinansiering; bruges inden udgangen af 2031."},
+    {"name": "Regionens driftsbudget", "kind": "own", "amount": 220_000_000,
+     "phases": ["purchase", "implementation"]},
+)
+
+
+def _fund(engine, iid: str) -> None:
+    for source in FUNDING:
+        engine.add_funding_source(iid, "indkob", dict(source))
+
+
+def _lessons(engine, iid: str, title: str) -> None:
+    engine.add_lesson("indkob", {
+        "phase": "Prækvalifikation", "subject": "markedsdialog",
+        "hard": "At beskrive behovet uden at beskrive løsningen.",
+        "learned": "Tidlig markedsdialog gav flere og bedre ansøgninger.",
+        "dear": f"Mikrosprint med klinikerne ({title})."}, instance_id=iid)
+
+
 PARTNERSHIPS = (
     ("Intelligent patientmonitorering (demo)", in_negotiation),
     ("Digital genoptræning (demo)", in_development),
@@ -289,11 +315,13 @@ def load(database_url: str | None = None, workflows_dir=None,
         driver = Driver(engine, clock)
         driver.at(today - timedelta(days=1000))
         iid = driver.start("indkob", title)
+        _fund(engine, iid)
         try:
             build(driver, today)
         except Exception:
             engine.cancel(iid, "indkob", "the demo could not be built")
             raise
         done.append(f"{title}: {engine.show(iid)['phase']}")
+        _lessons(engine, iid, title)
     engine.sql.dispose()
     return done

@@ -11,10 +11,12 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -54,6 +56,8 @@ class Authority(Base):
     __tablename__ = "authorities"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # lessons of this authority may be found by other authorities
+    shares_lessons: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class User(Base):
@@ -77,7 +81,25 @@ class ModelVersion(Base):
     version: Mapped[str] = mapped_column(String(64))
     files: Mapped[dict] = mapped_column(JSON)
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # who deployed it (a designer, or the command line) and, for a version saved in the
+    # browser, the authority whose designers own it (None: deployed from the files)
+    deployed_by: Mapped[str] = mapped_column(String(100), default="")
+    authority_id: Mapped[int | None] = mapped_column(
+        ForeignKey("authorities.id"), nullable=True)
     __table_args__ = (UniqueConstraint("model", "version"),)
+
+
+class ModelDraft(Base):
+    """A model saved in the browser with problems: kept, never deployed."""
+
+    __tablename__ = "model_drafts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model: Mapped[str] = mapped_column(String(100), index=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"))
+    files: Mapped[dict] = mapped_column(JSON)
+    problems: Mapped[list] = mapped_column(JSON, default=list)
+    saved_by: Mapped[str] = mapped_column(String(100))
+    saved_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Instance(Base):
@@ -166,3 +188,88 @@ class WebSession(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_name: Mapped[str] = mapped_column(String(100), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+# ------------------------------------------------------------------ the portfolio
+class FundingSource(Base):
+    """Money a procedure may spend: own budget, a national pool, EU funds, a foundation;
+    for the phases of the value chain it names, with a share of each drawdown."""
+
+    __tablename__ = "funding_sources"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[str] = mapped_column(
+        ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[float] = mapped_column(Numeric(18, 2))
+    phases: Mapped[list] = mapped_column(JSON, default=list)
+    share: Mapped[float | None] = mapped_column(Numeric(6, 2), nullable=True)
+    deadline: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    conditions: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Drawdown(Base):
+    """Money the process itself spent (a fee instalment, a call-off), on one source
+    (or on none: an unfunded phase)."""
+
+    __tablename__ = "drawdowns"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[str] = mapped_column(
+        ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("funding_sources.id", ondelete="CASCADE"), nullable=True, index=True)
+    key: Mapped[str] = mapped_column(String(100))
+    phase: Mapped[str] = mapped_column(String(30))
+    amount: Mapped[float] = mapped_column(Numeric(18, 2))
+    what: Mapped[str] = mapped_column(String(300), default="")
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Lesson(Base):
+    """"Svært, lært og kært": what was hard, what was learned, what worked well."""
+
+    __tablename__ = "lessons"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authority_id: Mapped[int] = mapped_column(ForeignKey("authorities.id"), index=True)
+    instance_id: Mapped[str | None] = mapped_column(
+        ForeignKey("instances.id", ondelete="SET NULL"), nullable=True, index=True)
+    phase: Mapped[str] = mapped_column(String(100), default="")
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    hard: Mapped[str] = mapped_column(Text, default="")
+    learned: Mapped[str] = mapped_column(Text, default="")
+    dear: Mapped[str] = mapped_column(Text, default="")
+    author: Mapped[str] = mapped_column(String(100))
+    department: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ProcedureFacts(Base):
+    """What the portfolio counts per procedure, kept in step on every save so the
+    portfolio never deserializes workflows."""
+
+    __tablename__ = "procedure_facts"
+    instance_id: Mapped[str] = mapped_column(
+        ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
+    authority_id: Mapped[int] = mapped_column(Integer, index=True)
+    applicants: Mapped[int] = mapped_column(Integer, default=0)
+    bidders: Mapped[int] = mapped_column(Integer, default=0)
+    fees_paid: Mapped[float] = mapped_column(Numeric(18, 2), default=0)
+    ceiling: Mapped[float] = mapped_column(Numeric(18, 2), default=0)
+    ceiling_used: Mapped[float] = mapped_column(Numeric(18, 2), default=0)
+    reached_purchase: Mapped[bool] = mapped_column(Boolean, default=False)
+    reached_implementation: Mapped[bool] = mapped_column(Boolean, default=False)
+    # words to find the procedure by: applicants, bidders, the winner, CVR numbers
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class PhaseChange(Base):
+    """When a procedure entered a phase (for cycle times)."""
+
+    __tablename__ = "phase_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[str] = mapped_column(
+        ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    phase: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -10,13 +10,13 @@ import copy
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from . import access, audit, specs, store
 from . import workflow as wfl
 from .access import Actor
-from .models import Authority, Instance, OpenTask
+from .models import Authority, Instance, OpenTask, ProcedureFacts
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,8 @@ def info(row: OpenTask, actor: Actor | None = None) -> TaskInfo:
 
 def tasks(s: Session, actor: Actor | None, instance_id: str | None = None,
           model: str | None = None, phase: str | None = None, mine_only: bool = False,
-          limit: int | None = None) -> list[TaskInfo]:
+          limit: int | None = None, lane: str | None = None,
+          due_before: datetime | None = None) -> list[TaskInfo]:
     """Open tasks from the index. With an actor: the tasks they may work on (their
     authority, their lanes) or that are assigned to them, soonest due first."""
     query = select(OpenTask)
@@ -68,15 +69,25 @@ def tasks(s: Session, actor: Actor | None, instance_id: str | None = None,
         query = query.where(OpenTask.model == model)
     if phase:
         query = query.where(OpenTask.phase == phase)
+    if lane:
+        query = query.where(OpenTask.lane == lane)
+    if due_before is not None:
+        query = query.where(OpenTask.due_at <= due_before)
     query = query.order_by(OpenTask.due_at.is_(None), OpenTask.due_at,
                            OpenTask.created_at, OpenTask.id).limit(limit)
     return [info(row, actor) for row in s.scalars(query)]
 
 
 def instances(s: Session, actor: Actor | None, model: str | None = None,
-              status: str | None = None) -> list[dict]:
+              status: str | None = None, search: str | None = None) -> list[dict]:
     query = select(Instance, Authority.name).join(
         Authority, Authority.id == Instance.authority_id)
+    for word in (search or "").lower().split()[:8]:  # title, phase, bidders, CVR numbers
+        pattern = f"%{word[:100]}%"
+        query = query.where(or_(func.lower(Instance.title).like(pattern),
+                                func.lower(Instance.phase).like(pattern),
+                                Instance.id.in_(select(ProcedureFacts.instance_id).where(
+                                    func.lower(ProcedureFacts.search_text).like(pattern)))))
     if actor is not None:
         query = query.where(access.reading(actor).where(Instance.authority_id))
     if model:
@@ -85,6 +96,16 @@ def instances(s: Session, actor: Actor | None, model: str | None = None,
         query = query.where(Instance.status == status)
     rows = s.execute(query.order_by(Instance.created_at.desc())).all()
     return [access.summary(i, authority) for i, authority in rows]
+
+
+def titles(s: Session, actor: Actor | None, instance_ids: list[str]) -> dict[str, str]:
+    """{instance id: title} of the given instances the actor may read."""
+    if not instance_ids:
+        return {}
+    query = select(Instance.id, Instance.title).where(Instance.id.in_(instance_ids))
+    if actor is not None:
+        query = query.where(access.reading(actor).where(Instance.authority_id))
+    return {iid: title for iid, title in s.execute(query)}
 
 
 def readable(s: Session, actor: Actor | None, instance_id: str) -> Instance:

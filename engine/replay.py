@@ -27,13 +27,13 @@ import jsonpatch
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import select
 
-from . import access, audit, clock, specs, store
+from . import access, audit, clock, migration, specs, store
 from . import steps as workflow_steps
 from . import workflow as wfl
 from .errors import NotFound, OpiflowError
 from .models import Authority, Event, Instance
 
-CHANGES_WORKFLOW = ("started", "completed", "timer_fired", "cancelled")
+CHANGES_WORKFLOW = ("started", "completed", "timer_fired", "cancelled", "migrated")
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,7 @@ class _Record:
     authority: str
     parsed: specs.ParsedModel
     events: list[Event]
+    versions: dict = field(default_factory=dict)  # version -> ParsedModel
 
 
 class _Mismatch(Exception):
@@ -140,21 +141,28 @@ def load(engine, instance_id: str, user: str | None = None) -> _Record:
             raise NotFound(f"no instance {instance_id}", hint="see `opiflow instances`")
         if user:
             access.check_may_read(engine.users.actor(s, user), instance)
-        files = store.model_files(s, instance.model, instance.model_version)
         authority = s.scalar(select(Authority.name).where(
             Authority.id == instance.authority_id))
         events = list(s.scalars(select(Event).where(Event.instance_id == instance_id)
                                 .order_by(Event.seq)))
+        # an instance migrated to another version started on the first one it left
+        migrations = [e.data or {} for e in events if e.kind == "migrated"]
+        first = str(migrations[0].get("from_version") if migrations
+                    else instance.model_version)
+        versions = {first, *(str(m.get("to_version")) for m in migrations)}
+        files = {v: store.model_files(s, instance.model, v) for v in versions}
         s.expunge_all()
-    return _Record(instance, authority, engine.registry.parse(instance.model, files), events)
+    parsed = {v: engine.registry.parse(instance.model, f) for v, f in files.items()}
+    return _Record(instance, authority, parsed[first], events, parsed)
 
 
 class _Replayer:
     """Applies events one by one to a fresh workflow, as the engine's verbs did."""
 
-    def __init__(self, engine, parsed):
+    def __init__(self, engine, parsed, versions: dict | None = None):
         self.engine = engine
         self.parsed = parsed
+        self.versions = versions or {}
         self.wf = None
 
     def apply(self, event: Event) -> None:
@@ -173,6 +181,12 @@ class _Replayer:
             self._complete(event, at)
         elif kind == "timer_fired":
             workflow_steps.fire_timers(self.wf, at)
+        elif kind == "migrated":
+            new = self.versions.get((event.data or {}).get("to_version"))
+            if new is None:
+                raise _Mismatch("the version the instance was migrated to is missing")
+            migration.apply(self.wf, new)
+            self.parsed = new
         elif kind == "cancelled":
             workflow_steps.cancel(self.wf, at)
         elif kind not in ("claimed", "unclaimed"):
@@ -252,12 +266,12 @@ def _run(engine, record: _Record, to_seq: int | None,
     """Apply the events up to ``to_seq``; stop at the first divergence (or, with
     ``stop=False``, only when an event cannot be applied at all). ``faithful``: a
     serialize/deserialize round trip after every event that changes the workflow."""
-    replayer = _Replayer(engine, record.parsed)
+    replayer = _Replayer(engine, record.parsed, record.versions)
     count, first = 0, None
     for event in record.events:
         if to_seq is not None and event.seq > to_seq:
             break
-        before = _plain(wfl.current_data(replayer.wf)) if on_step and replayer.wf else {}
+        before: dict = _plain(wfl.current_data(replayer.wf)) if on_step and replayer.wf else {}
         try:
             replayer.apply(event)
         except _Mismatch as err:

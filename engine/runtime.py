@@ -31,7 +31,9 @@ from . import (
     audit,
     clock,
     config,
+    designer,
     logins,
+    portfolio,
     queries,
     scripting,
     steps,
@@ -41,8 +43,8 @@ from . import (
 )
 from . import workflow as wfl
 from .db import UnitOfWork, make_sql_engine
-from .errors import Conflict, Forbidden, InvalidData
-from .models import Instance
+from .errors import Conflict, Forbidden, InvalidData, NotFound
+from .models import Instance, ModelVersion
 from .queries import TaskInfo
 from .registry import ModelRegistry
 from .versions import Deployed
@@ -64,7 +66,7 @@ class Engine:
         self.sessions = sessionmaker(self.sql, expire_on_commit=False, autoflush=False)
         self.clock = clock_fn or clock.system_clock
         self.script_engine = scripting.script_engine(
-            SCRIPT_HELPERS if helpers is None else helpers)
+            {**SCRIPT_HELPERS, "funded": portfolio.funded} if helpers is None else helpers)
         self.registry = ModelRegistry()  # a new engine starts with an empty registry
         self.store = store.Store(self.registry, self.script_engine)
         self.users = users.Users()
@@ -126,7 +128,7 @@ class Engine:
             if actor.is_auditor:
                 raise Forbidden("auditors have read-only access and cannot start a procedure",
                                 hint="ask the procurement staff")
-            version = versions.newest(s, model)
+            version = versions.newest(s, model, actor.authority_id)
             parsed = self.registry.parse(model, version.files)
             now = self.now()
             wf = steps.begin(self.script_engine, parsed, data, now)
@@ -143,12 +145,13 @@ class Engine:
 
     def tasks(self, user: str | None = None, instance_id: str | None = None,
               model: str | None = None, phase: str | None = None,
-              mine_only: bool = False, limit: int | None = None) -> list[TaskInfo]:
+              mine_only: bool = False, limit: int | None = None, lane: str | None = None,
+              due_before: datetime | None = None) -> list[TaskInfo]:
         """Open tasks from the index. With ``user``: the tasks they may work on (their
         authority, their lanes) or that are assigned to them, soonest due first."""
         with self.uow() as uow:
             return queries.tasks(uow.session, self._who(uow.session, user), instance_id,
-                                 model, phase, mine_only, limit)
+                                 model, phase, mine_only, limit, lane, due_before)
 
     def claim(self, task_id: str, user: str) -> None:
         self._assign(task_id, user, claim=True)
@@ -201,7 +204,8 @@ class Engine:
             now = self.now()
             ref = wfl.ref(wf, task)
             steps.validate(task, submitted, now)
-            steps.submit(wf, task, submitted, now)
+            with portfolio.scope(s, instance.id):
+                steps.submit(wf, task, submitted, now)
             self.store.save(s, instance, wf, now, "completed", actor.name, task=ref,
                             data=submitted)
             store.commit(uow)
@@ -250,7 +254,8 @@ class Engine:
                 seen.add(instance.id)
                 _parsed, wf = self.store.load(s, instance)
                 before = wfl.snapshot(wf)
-                steps.fire_timers(wf, now)
+                with portfolio.scope(s, instance.id):
+                    steps.fire_timers(wf, now)
                 after = wfl.snapshot(wf)
                 fired = after != before
                 if fired:
@@ -267,10 +272,17 @@ class Engine:
 
     # ----------------------------------------------------------------- reading
     def instances(self, model: str | None = None, status: str | None = None,
-                  user: str | None = None) -> list[dict]:
+                  user: str | None = None, search: str | None = None) -> list[dict]:
+        """Instances the user may read; ``search`` matches words in the title, the phase,
+        the bidders' and applicants' names and their CVR numbers."""
         with self.uow() as uow:
             return queries.instances(uow.session, self._who(uow.session, user), model,
-                                     status)
+                                     status, search)
+
+    def titles(self, instance_ids: list[str], user: str | None = None) -> dict[str, str]:
+        with self.uow() as uow:
+            return queries.titles(uow.session, self._who(uow.session, user),
+                                  list(instance_ids))
 
     def show(self, instance_id: str, user: str | None = None) -> dict:
         """Where an instance stands: status, phase, open tasks, data (sealed data masked)."""
@@ -325,3 +337,150 @@ class Engine:
         with self.uow() as uow:
             logins.log_out(uow.session, session_id)
             uow.commit()
+
+    # -------------------------------------------------------------- portfolio
+    def add_funding_source(self, instance_id: str, user: str, source: dict) -> dict:
+        """Add a funding source to a procedure (staff of its authority)."""
+        with self.uow() as uow:
+            s = uow.session
+            instance = store.instance(s, instance_id)
+            access.check_may_manage(self.users.actor(s, user), instance)
+            added = portfolio.add_source(s, instance, source, user, self.now())
+            store.commit(uow)
+            return added
+
+    def funding(self, instance_id: str, user: str | None = None) -> dict:
+        with self.uow() as uow:
+            s = uow.session
+            instance = queries.readable(s, self._who(s, user), instance_id)
+            return portfolio.funding_view(s, instance)
+
+    def add_lesson(self, user: str, lesson: dict, instance_id: str | None = None) -> None:
+        """Record "svært, lært og kært" for the user's authority (and a procedure)."""
+        with self.uow() as uow:
+            s = uow.session
+            actor = self.users.actor(s, user)
+            if actor.is_auditor:
+                raise Forbidden("revisorer kan kun læse", hint="bed indkøbsteamet om det")
+            if instance_id:
+                access.check_may_manage(actor, store.instance(s, instance_id))
+            portfolio.add_lesson(s, actor.authority_id, actor.name,
+                                 ", ".join(actor.groups), lesson, self.now(), instance_id)
+            store.commit(uow)
+
+    def lessons(self, user: str, words: str = "", phase: str = "",
+                other_authorities: bool = False) -> list[dict]:
+        with self.uow() as uow:
+            s = uow.session
+            actor = self.users.actor(s, user)
+            return portfolio.search_lessons(s, actor.authority_id, words, phase,
+                                            other_authorities)
+
+    def share_lessons(self, user: str, shared: bool) -> None:
+        with self.uow() as uow:
+            s = uow.session
+            actor = self.users.actor(s, user)
+            if actor.is_auditor or "Ledelse" not in actor.groups:
+                raise Forbidden("kun ledelsen kan dele myndighedens erfaringer",
+                                hint="bed en i gruppen Ledelse om det")
+            portfolio.set_sharing(s, actor.authority_id, shared)
+            store.commit(uow)
+
+    def portfolio(self, user: str) -> dict:
+        """The figures across every procedure the user may read."""
+        with self.uow() as uow:
+            s = uow.session
+            ids = list(access.reading(self.users.actor(s, user)).authority_ids)
+            return {"figures": portfolio.figures(s, ids, self.now()),
+                    "funding": portfolio.funding_by_kind(s, ids)}
+
+    def funding_report(self, user: str) -> list[dict]:
+        """Per funding source: what it paid for, when, on which procedure, what is left."""
+        with self.uow() as uow:
+            s = uow.session
+            ids = list(access.reading(self.users.actor(s, user)).authority_ids)
+            return portfolio.funding_report(s, ids)
+
+    # --------------------------------------------------------------- designers
+    def designer_models(self, user: str) -> list[dict]:
+        with self.uow() as uow:
+            s = uow.session
+            actor = self.users.actor(s, user)
+            designer.check_designer(actor)
+            return designer.models(s, actor)
+
+    def model_files(self, model: str, version: str, user: str) -> dict:
+        """A version's files and where it stands (designers)."""
+        with self.uow() as uow:
+            s = uow.session
+            actor = self.users.actor(s, user)
+            designer.check_designer(actor)
+            row = designer.version(s, actor, model, version)
+            return {"model": row.model, "version": row.version, "files": row.files,
+                    "deployed_at": row.deployed_at, "deployed_by": row.deployed_by,
+                    "instances": [i.id for i in designer.instances_on(s, actor, row.model,
+                                                                      row.version)]}
+
+    def save_model(self, model: str, files: dict, user: str) -> dict:
+        """Validate a model edited in the browser: a new version, or a draft."""
+        with self.uow() as uow:
+            s = uow.session
+            actor = self.users.actor(s, user)
+            designer.check_designer(actor)
+            result = designer.save(s, actor, model, files, self.now())
+            store.commit(uow)
+            return result
+
+    def model_draft(self, draft_id: int, user: str) -> dict:
+        with self.uow() as uow:
+            s = uow.session
+            actor = self.users.actor(s, user)
+            designer.check_designer(actor)
+            row = designer.draft(s, actor, draft_id)
+            return {"id": row.id, "model": row.model, "files": row.files,
+                    "problems": row.problems, "saved_by": row.saved_by,
+                    "saved_at": row.saved_at}
+
+    def compare_versions(self, model: str, old: str, new: str, user: str):
+        with self.uow() as uow:
+            s = uow.session
+            actor = self.users.actor(s, user)
+            designer.check_designer(actor)
+            return designer.compare(s, actor, model, old, new)
+
+    def export_model(self, model: str, version: str | None, folder: str | Path) -> list:
+        """Write a deployed version (default: the newest) back as files."""
+        with self.uow() as uow:
+            query = select(ModelVersion).where(ModelVersion.model == model)
+            if version:
+                query = query.where(ModelVersion.version.startswith(version))
+            row = uow.session.scalar(query.order_by(ModelVersion.id.desc()).limit(1))
+            if row is None:
+                raise NotFound(f"no version {version or ''} of the model {model}".replace(
+                    "  ", " "), hint="see `opiflow models`")
+            return designer.export(row.files, Path(folder))
+
+    def migrate(self, instance_id: str, to_version: str, user: str, reason: str = "",
+                dry_run: bool = False) -> dict:
+        """Move a running instance to another version of its model (designers)."""
+        with self.uow() as uow:
+            s = uow.session
+            actor = self.users.actor(s, user)
+            designer.check_designer(actor)
+            result = designer.migrate(self, s, actor, store.instance(s, instance_id),
+                                      to_version, reason, dry_run, self.now())
+            if result.get("migrated"):
+                store.commit(uow)
+            return result
+
+    def migrate_all(self, model: str, from_version: str, to_version: str, user: str,
+                    reason: str = "", dry_run: bool = False) -> list[dict]:
+        """Every running instance of the user's authority on ``from_version``; each in
+        its own unit of work (one refused instance does not stop the others)."""
+        with self.uow() as uow:
+            s = uow.session
+            actor = self.users.actor(s, user)
+            designer.check_designer(actor)
+            old = designer.version(s, actor, model, from_version)
+            ids = [i.id for i in designer.instances_on(s, actor, model, old.version)]
+        return [self.migrate(iid, to_version, user, reason, dry_run) for iid in ids]

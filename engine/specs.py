@@ -143,8 +143,11 @@ def _parser_for(files: dict[str, str]) -> tuple[SpiffBpmnParser, dict[str, dict]
     return parser, forms
 
 
-def check(name: str, files: dict[str, str]) -> list[Problem]:
-    """Every problem in a model: XML, BPMN parse, forms, lanes, scripts, diagram layout."""
+def check(name: str, files: dict[str, str], groups=None) -> list[Problem]:
+    """Every problem in a model: XML, BPMN parse, forms, lanes, scripts, diagram layout,
+    gateways, called elements and back-edge loops (engine.model_checks); lanes are
+    checked against ``groups`` when given."""
+    from . import model_checks
     from .rules import validators  # the domain validators a task may name
 
     problems: list[Problem] = []
@@ -164,6 +167,7 @@ def check(name: str, files: dict[str, str]) -> list[Problem]:
                                         "modeler)"))
     if xml_problems:
         return problems + xml_problems
+    problems += model_checks.check(trees, groups)
     parsed = _try_parse(name, files)
     if isinstance(parsed, Problem):
         return problems + [parsed]
@@ -221,9 +225,8 @@ def _check_user_tasks(spec, forms, validators) -> list[Problem]:
             problems.append(Problem(file, element, "the user task is in no lane",
                                     "put it in the lane of the group that does it"))
         if not form:
-            problems.append(Problem(file, element, "the user task names no form",
-                                    "add the property formJsonSchemaFilename"))
-        elif find_form(forms, form) is None:
+            continue  # reported from the XML (engine.model_checks), reachable or not
+        if find_form(forms, form) is None:
             problems.append(Problem(file, element, f"the form {form} does not exist",
                                     f"add forms/{form} or correct the name"))
         if props.get("validate") and props["validate"] not in validators:

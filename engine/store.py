@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import audit, specs, steps
+from . import audit, portfolio, specs, steps
 from . import workflow as wfl
 from .db import UnitOfWork
 from .errors import Conflict, NotFound, StorageError
@@ -142,7 +142,7 @@ class Store:
         instance.state = wfl.dumps(wf, self.models)
         instance.updated_at = now
         instance.next_timer_at = wfl.next_timer(wf)
-        instance.phase = wfl.phase(current)
+        old_phase, instance.phase = instance.phase, wfl.phase(current)
         if instance.title == default_title(instance.model, instance.id):
             need = str(current.get("need") or "").strip()
             if need:  # an untitled procedure is named after its need once it is described
@@ -150,6 +150,7 @@ class Store:
         if wf.is_completed() and instance.status == "running":
             instance.status = "completed"
         self.sync_open_tasks(s, instance, wf, now)
+        portfolio.record(s, instance, current, old_phase, now)
         audit.append(s, instance, kind, actor, now, task=task, data=data,
                      snapshot=snapshot or wfl.snapshot(wf, current))
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from . import specs
@@ -53,15 +53,20 @@ def deploy(s: Session, loaded: list[tuple[str, dict[str, str]]],
         exists = s.scalar(select(ModelVersion.id).where(
             ModelVersion.model == name, ModelVersion.version == version))
         if not exists:
-            s.add(ModelVersion(model=name, version=version, files=files, deployed_at=now))
+            s.add(ModelVersion(model=name, version=version, files=files, deployed_at=now,
+                               deployed_by="kommandolinjen"))
         results.append(Deployed(name, version, not exists))
     return results
 
 
-def newest(s: Session, model: str) -> ModelVersion:
-    """The newest deployed version of ``model``."""
-    version = s.scalar(select(ModelVersion).where(ModelVersion.model == model)
-                       .order_by(ModelVersion.id.desc()).limit(1))
+def newest(s: Session, model: str, authority_id: int | None = None) -> ModelVersion:
+    """The newest deployed version of ``model`` that ``authority_id`` starts from: one
+    deployed from the files, or one its own designers saved in the browser."""
+    query = select(ModelVersion).where(ModelVersion.model == model)
+    if authority_id is not None:
+        query = query.where(or_(ModelVersion.authority_id.is_(None),
+                                ModelVersion.authority_id == authority_id))
+    version = s.scalar(query.order_by(ModelVersion.id.desc()).limit(1))
     if version is None:
         raise NotFound(f"no process model named {model}",
                        hint="deploy it first (opiflow deploy) or see opiflow models")

@@ -90,13 +90,15 @@ def create_app(config: dict | None = None) -> Flask:
     auth.init_app(app)
     errors.init_app(app)
 
-    from . import assets, audit, instances, tasks
+    from . import assets, audit, designer, instances, portfolio, tasks
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(tasks.bp)
     app.register_blueprint(instances.bp)
     app.register_blueprint(assets.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(designer.bp)
+    app.register_blueprint(portfolio.bp)
     # (other areas register their blueprints here)
 
     app.add_url_rule("/", "index", lambda: redirect(url_for("tasks.index")))

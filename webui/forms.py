@@ -214,8 +214,12 @@ def prefilled(schema: dict, data: Mapping, context: Mapping) -> dict:
     for key, sub in (schema.get("properties") or {}).items():
         if not isinstance(sub, dict):
             continue
-        if sub.get("x-prefill") and result.get(key) in (None, ""):
+        if sub.get("x-prefill") and result.get(key) in (None, "", []):
             found = _path(sub["x-prefill"], data, context)
+            mapping = sub.get("x-prefill-map")
+            if isinstance(found, list) and isinstance(mapping, dict):  # one row per item
+                found = [{field: item.get(source) for field, source in mapping.items()}
+                         for item in found if isinstance(item, Mapping)]
             if found is not None:
                 result[key] = found
         elif sub.get("type") == "object" and "properties" in sub:

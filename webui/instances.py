@@ -38,8 +38,9 @@ def get_instance(instance_id: str) -> dict:
 @login_required
 def index():
     status = request.args.get("status") or None
-    rows = engine().instances(status=status, user=current_user.name)
-    return render_template("instances/list.html", rows=rows, status=status,
+    q = (request.args.get("q") or "")[:200]
+    rows = engine().instances(status=status, user=current_user.name, search=q or None)
+    return render_template("instances/list.html", rows=rows, status=status, q=q,
                            start_model=current_app.config["OPIFLOW_START_MODEL"])
 
 
@@ -142,17 +143,17 @@ def evaluation_view(data: dict) -> dict:
 
 def _scores(value) -> dict[str, dict[str, object]]:
     """{bidder: {criterion id: score}} from the score sheets, keyed or listed."""
-    items = value.values() if isinstance(value, dict) else value if isinstance(
-        value, list) else ()
+    pairs = value.items() if isinstance(value, dict) else (
+        (None, item) for item in value) if isinstance(value, list) else ()
     result = {}
-    for item in items:
+    for key, item in pairs:  # keyed by bidder (the evaluation's output) or listed
         if not isinstance(item, dict):
             continue
         raw = item.get("scores")
         if isinstance(raw, list):
             raw = {s.get("criterion"): s.get("score") for s in raw if isinstance(s, dict)}
         if isinstance(raw, dict):
-            result[ov.name_of(item)] = raw
+            result[ov.name_of(item) or str(key or "")] = raw
     return result
 
 

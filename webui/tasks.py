@@ -1,7 +1,7 @@
 """The task list, claiming, and completing a task with its form."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -22,34 +22,35 @@ bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 @login_required
 def index():
     """My tasks and my groups' claimable tasks, from the open-task index only."""
-    model = request.args.get("model") or None
-    instance_id = request.args.get("instance") or None
-    phase = request.args.get("phase") or None
-    tasks = engine().tasks(user=current_user.name, instance_id=instance_id, model=model,
-                           phase=phase)
-    if request.args.get("sort") == "created":
-        tasks.sort(key=lambda t: t.created_at)
-    every = engine().tasks(user=current_user.name)  # for the filter choices
+    args = request.args
     now = engine().now()
+    due = {"overdue": now, "week": now + timedelta(days=7)}.get(args.get("due", ""))
+    filtered = any(args.get(k) for k in ("model", "instance", "phase", "lane", "due"))
+    every = engine().tasks(user=current_user.name)  # also the filter choices
+    tasks = engine().tasks(user=current_user.name, instance_id=args.get("instance") or None,
+                           model=args.get("model") or None, phase=args.get("phase") or None,
+                           lane=args.get("lane") or None, due_before=due) \
+        if filtered else list(every)
+    if args.get("sort") == "created":
+        tasks.sort(key=lambda t: t.created_at)
     groups = {
         "mine": [t for t in tasks if t.assignee == current_user.name],
         "claimable": [t for t in tasks if t.assignee is None],
         "others": [t for t in tasks if t.assignee not in (None, current_user.name)],
     }
+    titled = _titles(every)
     return render_template(
-        "tasks/list.html", groups=groups, now=now, filters=request.args,
-        models=sorted({t.model for t in every}), phases=sorted({t.phase for t in every
-                                                                if t.phase}),
-        instances=(titled := _titles(every)), titles=dict(titled))
+        "tasks/list.html", groups=groups, now=now, filters=args,
+        models=sorted({t.model for t in every}),
+        phases=sorted({t.phase for t in every if t.phase}),
+        lanes=sorted({t.lane for t in every if t.lane}),
+        instances=titled, titles=dict(titled))
 
 
 def _titles(tasks) -> list[tuple[str, str]]:
     """(instance id, title) of the procedures the tasks belong to, by title."""
-    wanted = {t.instance_id for t in tasks}
-    if not wanted:
-        return []
-    titles = {r["id"]: r["title"] for r in engine().instances(user=current_user.name)
-              if r["id"] in wanted}
+    wanted = sorted({t.instance_id for t in tasks})
+    titles = engine().titles(wanted, user=current_user.name)
     return sorted(((iid, titles.get(iid) or iid[:8]) for iid in wanted),
                   key=lambda pair: pair[1].lower())
 

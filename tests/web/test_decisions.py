@@ -94,10 +94,21 @@ def test_the_award_shows_the_ranking_and_preselects_rank_one(web):
         {"bidder": b, "price": p, "solution": "Endelig", "received": str(day(112))}
         for b, p in prices.items()]})
     d.tick(day(115))
-    for i, bidder in enumerate(bidders):
-        d.do("Evaluer tilbud", "evaluator", {"tender_score": {
-            "scores": [{"criterion": "K1", "score": 9 - i}, {"criterion": "K2", "score": 8 - i}],
-            "justification": "Vurderet."}}, item=bidder)
+    login(client, "evaluator")
+    for i, bidder in enumerate(bidders):  # the scoring form has a row per sub-criterion
+        (found,) = [t for t in d.open("Evaluer tilbud") if t.item == bidder]
+        html = client.get(f"/tasks/{found.id}").get_data(as_text=True)
+        assert "Klinisk værdi" in html and "Brugervenlighed" in html
+        assert 'value="K1"' in html and 'value="K2"' in html
+        response = client.post(f"/tasks/{found.id}", data={
+            "expected_version": engine.task_form(found.id, "evaluator")["version"],
+            "tender_score.scores.__rows": "2",
+            "tender_score.scores.0.criterion": "K1",
+            "tender_score.scores.0.score": str(9 - i),
+            "tender_score.scores.1.criterion": "K2",
+            "tender_score.scores.1.score": str(8 - i),
+            "tender_score.justification": "Vurderet."})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     login(client, "ledelse")
     _tid, html = page(client, engine, d, "Godkend evaluering")
     assert "Evalueringen" in html and "Placering" in html
@@ -106,6 +117,9 @@ def test_the_award_shows_the_ranking_and_preselects_rank_one(web):
     _tid, html = page(client, engine, d, "Tildelingsbeslutning og underretning")
     assert "Samlet point" in html and bidders[0] in html
     assert f'name="award.winner" value="{bidders[0]}"' in html
+    table = client.get(f"/instances/{d.iid}/evaluation").get_data(as_text=True)
+    row = table[table.index(bidders[0], table.index("<tbody")):]
+    assert "<td class=\"num\">9</td>" in row[:600]  # the sub-criterion scores, not "–"
 
 
 def test_the_purchase_decision_is_an_explicit_choice(web):

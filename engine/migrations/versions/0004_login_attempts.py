@@ -1,14 +1,14 @@
 """wrong passwords counted for the login lockout; web sessions kept server-side
 
 Revision ID: 0004_login_attempts
-Revises: 0003
+Revises: 0011
 Create Date: 2026-11-30
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_login_attempts"
-down_revision = "0003"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
