@@ -475,4 +475,10 @@ ENGLISH: dict[str, str] = {
     "Celler og udtryk skrives som Python-udtryk over sagens data (ikke FEEL).":
         "Cells and expressions are Python expressions over the case's data (not FEEL).",
     "Beslutningstabel {file}": "Decision table {file}",
+    "Svært, lært og kært": "Hard, learned and dear",
+    ("Skriv, hvad der var svært, hvad I lærte, og hvad der virkede godt i denne fase. "
+     "Kolleger i hele myndigheden kan finde det under Erfaringer."):
+        ("Write what was hard, what you learned and what worked well in this phase. "
+         "Colleagues across the authority find it under Lessons."),
+    "Gem erfaringen": "Save the lesson",
 }

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 
 from engine.errors import OpiflowError
 
-from .auth import engine, staff_required
+from .auth import engine, safe_next, staff_required
 from .i18n import gettext as _
 from .instances import get_instance
 
@@ -149,7 +149,8 @@ def add_lesson():
         flash(_("Erfaringen blev ikke gemt: {why}", why=err.message))
     else:
         flash(_("Erfaringen er gemt."))
-    return redirect(request.form.get("back") or url_for("portfolio.lessons"))
+    back = request.form.get("back")
+    return redirect(safe_next(back) if back else url_for("portfolio.lessons"))
 
 
 @bp.post("/lessons/sharing")

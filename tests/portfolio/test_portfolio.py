@@ -204,3 +204,19 @@ def client_factory(tmp_path):
         return app.test_client()
 
     return make
+
+
+def test_a_lesson_is_written_from_the_procedure_page(partnership, engine, client_factory):
+    d, _signed = partnership
+    client = client_factory(engine)
+    client.post("/login", data={"username": "indkob", "password": demo.PASSWORD})
+    page = client.get(f"/instances/{d.iid}").get_data(as_text=True)
+    assert "Svært, lært og kært" in page
+    phase = engine.show(d.iid)["phase"]
+    response = client.post("/lessons", data={
+        "instance_id": d.iid, "phase": phase, "subject": "kontrakt",
+        "learned": "Aftal delmål med klinikerne før kontrakten.",
+        "back": f"/instances/{d.iid}"})
+    assert response.headers["Location"].endswith(f"/instances/{d.iid}")
+    (lesson,) = engine.lessons("evaluator", "klinikerne")
+    assert (lesson["phase"], lesson["procedure"]) == (phase, "Finansieret partnerskab")
