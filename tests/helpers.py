@@ -7,7 +7,6 @@ from engine import specs
 from engine import workflow as wfl
 from engine.models import Base
 
-
 # who is logged in and the wrong passwords counted for the lockout (engine/logins.py):
 # a login or logout around a refused request is not a change the refusal made
 SESSION_TABLES = frozenset({"web_sessions", "login_failures"})
