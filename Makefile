@@ -36,6 +36,7 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/scripts.py
 
 clean:
 	rm -rf $(VENV) node_modules instance test-output

@@ -107,18 +107,23 @@ def deploy(ctx, path, as_json):
 @click.option("--groups", default=None,
               help="Comma-separated groups that lanes must name (default: not checked).")
 @click.option("--json", "as_json", is_flag=True)
+@refusals
 def validate(path, groups, as_json):
     """Check models without deploying: every problem with file, element and what to do."""
     from . import specs
 
     root = Path(path or config.get("OPIFLOW_WORKFLOWS"))
-    if not root.exists():
-        _fail(f"{root} does not exist")
+    if not root.is_dir():
+        _fail(f"{root} is not a folder: give a model folder or a folder of models")
     known = [g.strip() for g in groups.split(",") if g.strip()] if groups else None
     problems = []
     for folder in specs.model_folders(root):
-        problems += [(folder.name, p)
-                     for p in specs.check(folder.name, specs.read_files(folder), groups=known)]
+        try:
+            files = specs.read_files(folder)
+        except ModelError as err:
+            problems += [(folder.name, p) for p in err.problems]
+            continue
+        problems += [(folder.name, p) for p in specs.check(folder.name, files, groups=known)]
     _out(as_json, [{"model": m, **p.__dict__} for m, p in problems],
          [f"{m}/{p}" for m, p in problems] or ["no problems found"])
     if problems:

@@ -51,7 +51,44 @@ SETTINGS: tuple[Setting, ...] = (
             "How many reverse proxies (nginx, a load balancer) stand in front of the web "
             "app: their X-Forwarded-For/-Proto headers are then believed, so the login "
             "lockout counts the person's address, not the proxy's."),
+    Setting("OPIFLOW_SCRIPT_SECONDS", "2",
+            "Time budget of one model script, condition, DMN cell or timer expression "
+            "(seconds of processor time; four times this on the wall clock); a script "
+            "that runs longer is stopped and refused."),
+    Setting("OPIFLOW_SCRIPT_MEMORY_MB", "64",
+            "Memory budget of one model script (MB): a value bigger than this is refused "
+            "before it is built, and so is a script that grows the process by more."),
+    Setting("OPIFLOW_MEMORY_LIMIT_MB", "0",
+            "Address-space limit of the whole process (MB), set when the engine starts: "
+            "a backstop behind the script budget (an allocation over it fails as 'out of "
+            "memory'). 0: no limit. Leave room for threads and libraries, e.g. 4096."),
+    Setting("OPIFLOW_MODEL_MAX_FILES", "200",
+            "At most this many files (BPMN, DMN, JSON) in one model folder."),
+    Setting("OPIFLOW_MODEL_MAX_FILE_KB", "2048",
+            "At most this many KB in one model file."),
+    Setting("OPIFLOW_MODEL_MAX_KB", "8192",
+            "At most this many KB in all the files of one model together."),
+    Setting("OPIFLOW_MODEL_MAX_ELEMENTS", "10000",
+            "At most this many XML elements in one BPMN or DMN file (parsing time grows "
+            "faster than the element count)."),
 )
+
+
+def number(name: str, zero: bool = False) -> float:
+    """A declared setting that must be a positive number (or 0 if ``zero``: off); a
+    clear refusal if it is not."""
+    from .errors import OpiflowError
+
+    value = get(name)
+    try:
+        result = float(value)
+    except ValueError:
+        result = -1
+    if not (result > 0 or (zero and result == 0)):
+        raise OpiflowError(f"the setting {name}={value!r} is not a positive number",
+                           hint=f"set {name} to a number such as "
+                                f"{next(s.default for s in SETTINGS if s.name == name)}")
+    return result
 
 
 def get(name: str) -> str:

@@ -20,7 +20,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
-from . import scripting
+from . import intake, scripting
 from .errors import ModelError
 
 MODEL_SUFFIXES = (".bpmn", ".dmn", ".json")
@@ -49,9 +49,9 @@ class Problem:
     message: str
     fix: str
 
-    def __str__(self) -> str:
+    def __str__(self) -> str:  # one line, whatever the message holds
         where = f"{self.file}" + (f" [{self.element}]" if self.element else "")
-        return f"{where}: {self.message} — {self.fix}"
+        return " ".join(f"{where}: {self.message} — {self.fix}".split())
 
 
 @dataclass
@@ -66,11 +66,33 @@ class ParsedModel:
 
 
 def read_files(folder: Path) -> dict[str, str]:
-    """The model's files as {relative path: text}, sorted by path."""
+    """The model's files as {relative path: text}, sorted by path.
+
+    Raises ModelError, before reading anything, if the files break the model size
+    bounds (``OPIFLOW_MODEL_MAX_*``), and if one is not UTF-8 text."""
+    try:
+        sizes = intake.stat_sizes(folder, MODEL_SUFFIXES)
+    except OSError as err:
+        raise ModelError(f"the model folder {folder} cannot be read: {err.strerror}",
+                         problems=[Problem(folder.name, None, f"cannot be read: {err}",
+                                           "check the folder's permissions")],
+                         hint="check the folder's permissions") from err
+    problems = [Problem(path, None, message, fix)
+                for path, message, fix in intake.size_problems(folder.name, sizes)]
     files = {}
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.suffix in MODEL_SUFFIXES:
-            files[path.relative_to(folder).as_posix()] = path.read_text(encoding="utf-8")
+    if not problems:
+        for path in sizes:
+            try:
+                files[path] = (folder / path).read_text(encoding="utf-8")
+            except UnicodeDecodeError as err:
+                problems.append(Problem(path, None, f"not UTF-8 text: {err.reason} at byte "
+                                        f"{err.start}", "save the file as UTF-8"))
+            except OSError as err:
+                problems.append(Problem(path, None, f"cannot be read: {err.strerror}",
+                                        "check the file's permissions"))
+    if problems:
+        raise ModelError(f"the model {folder.name} cannot be read: {problems[0]}",
+                         problems=problems, hint="fix each problem and try again")
     return files
 
 
@@ -94,7 +116,10 @@ def form_name(task_spec) -> str | None:
 
 
 def find_form(forms: dict[str, dict], name: str) -> dict | None:
-    return forms.get(f"forms/{name}") or forms.get(name)
+    for key in (f"forms/{name}", name):
+        if key in forms:
+            return forms[key]
+    return None
 
 
 def parse(name: str, files: dict[str, str]) -> ParsedModel:
@@ -137,9 +162,9 @@ def _parser_for(files: dict[str, str]) -> tuple[SpiffBpmnParser, dict[str, dict]
             parser.add_dmn_str(text.encode("utf-8"), filename=path)
         elif path.endswith(".json"):
             try:
-                forms[path] = json.loads(text)
-            except json.JSONDecodeError:
-                continue  # reported by check()
+                forms[path] = intake.load_json(text)
+            except (ValueError, RecursionError):
+                forms[path] = {}  # check() reports it; parse() never gets this far
     return parser, forms
 
 
@@ -150,7 +175,11 @@ def check(name: str, files: dict[str, str], groups=None) -> list[Problem]:
     from . import model_checks
     from .rules import validators  # the domain validators a task may name
 
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        Problem(path, None, message, fix) for path, message, fix in intake.size_problems(
+            name, {path: len(text.encode("utf-8")) for path, text in files.items()})]
+    if problems:
+        return problems
     if not any(p.endswith(".bpmn") for p in files):
         return [Problem(name, None, "the folder holds no .bpmn file",
                         "add the process model as NAME.bpmn")]
@@ -160,11 +189,13 @@ def check(name: str, files: dict[str, str], groups=None) -> list[Problem]:
             problems += _check_form(path, text)
             continue
         try:
-            trees[path] = etree.fromstring(text.encode("utf-8"))
+            trees[path] = intake.parse_xml(text)
         except etree.XMLSyntaxError as err:
             xml_problems.append(Problem(path, None, f"not well-formed XML: {err}",
                                         "fix the XML at that line (or re-save it from the "
                                         "modeler)"))
+        except intake.XMLRefused as err:
+            xml_problems.append(Problem(path, None, str(err), err.fix))
     if xml_problems:
         return problems + xml_problems
     problems += model_checks.check(trees, groups)
@@ -200,14 +231,18 @@ def _try_parse(name: str, files: dict[str, str]):
 
 def _check_form(path: str, text: str) -> list[Problem]:
     try:
-        schema = json.loads(text)
+        schema = intake.load_json(text)
         Draft202012Validator.check_schema(schema)
     except json.JSONDecodeError as err:
         return [Problem(path, None, f"not valid JSON: {err}", "fix the JSON syntax")]
+    except (ValueError, RecursionError) as err:
+        return [Problem(path, None, f"the form is too deeply nested: {err}",
+                        f"a form may nest at most {intake.MAX_FORM_DEPTH} levels; "
+                        "flatten it")]
     except SchemaError as err:
         return [Problem(path, None, f"not a valid JSON Schema: {err.message}",
                         "fix the schema (draft 2020-12)")]
-    if schema.get("type") != "object":
+    if not isinstance(schema, dict) or schema.get("type") != "object":
         return [Problem(path, None, "a form schema must have \"type\": \"object\"",
                         "wrap the fields in an object schema with properties")]
     return []
@@ -261,6 +296,10 @@ def _check_scripts(path: str, tree) -> list[Problem]:
                 problems.append(Problem(path, element, f"script refused: {reason}",
                                         "use plain expressions and the exposed helpers; "
                                         "imports and names starting with _ are not allowed"))
+    problems += [Problem(path, element, message,
+                         "write the entry as a value or a comparison such as >= 100 "
+                         "over the input")
+                 for element, message in intake.dmn_entry_problems(path, tree, NS)]
     for tag in ("spiff:preScript", "spiff:postScript"):
         for node in tree.iterfind(f".//{tag}", NS):
             reason = scripting.check_script(node.text or "")

@@ -148,8 +148,7 @@ def translate(err: SpiffWorkflowException) -> OpiflowError:
             return inner
         if isinstance(inner, scripting.ScriptRefused):
             return ScriptError(f"the script in '{name}' was refused: {inner}",
-                               element=element,
-                               hint="a process designer must fix the element's script")
+                               element=element, hint=inner.hint)
         inner = inner.__cause__ or inner.__context__
     return ScriptError(f"'{name}' failed: {err}", element=element,
                        hint="a process designer must fix the element; nothing was saved")
