@@ -45,6 +45,21 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("OPIFLOW_INCIDENT_GROUPS", "Indkøb,designer",
             "Groups (comma-separated) whose members may retry or resolve the incidents "
             "of their own authority's instances."),
+    Setting("OPIFLOW_UPLOAD_MB", "50",
+            "Largest request the web UI accepts (megabytes, all attached files together); "
+            "larger ones are refused with 413 and nothing is stored."),
+    Setting("OPIFLOW_SECURE_COOKIES", "off",
+            "'on' marks the session cookie Secure (sent over HTTPS only): set it whenever "
+            "the app is served over HTTPS."),
+    Setting("OPIFLOW_LOGIN_ATTEMPTS", "5",
+            "Wrong passwords for one user name before logins for it are locked; an address "
+            "is locked after four times as many."),
+    Setting("OPIFLOW_LOGIN_LOCKOUT_MINUTES", "15",
+            "How long wrong passwords count and a lockout lasts (minutes)."),
+    Setting("OPIFLOW_TRUSTED_PROXIES", "0",
+            "How many reverse proxies (nginx, a load balancer) stand in front of the web "
+            "app: their X-Forwarded-For/-Proto headers are then believed, so the login "
+            "lockout counts the person's address, not the proxy's."),
     Setting("OPIFLOW_SCRIPT_SECONDS", "2",
             "Time budget of one model script, condition, DMN cell or timer expression "
             "(seconds of processor time; four times this on the wall clock); a script "

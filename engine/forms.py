@@ -1,6 +1,12 @@
-"""Submitted form data, checked against the task's JSON Schema before anything changes."""
+"""Submitted form data, checked against the task's JSON Schema before anything changes.
+
+Before the schema sees it, the data is checked to be of bounded size (depth, rows,
+text length, digits) and storable (finite numbers, no NUL characters: PostgreSQL keeps
+neither in JSON), so no submission can make the check itself fail or take long.
+"""
 from __future__ import annotations
 
+import math
 import re
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -9,6 +15,53 @@ from .errors import InvalidData
 
 _FORMATS = FormatChecker()
 _REQUIRED = re.compile(r"'([^']+)' is a required property")
+
+MAX_DEPTH = 32  # nested objects and lists
+MAX_ITEMS = 1000  # entries in one list or object
+MAX_TEXT = 100_000  # characters in one text (and one key)
+MAX_DIGITS = 30  # digits in one integer
+
+
+def check_bounds(data: object) -> None:
+    """Raise InvalidData naming the first value that is too deep, too long, too large
+    or not storable. Iterative: a deeply nested value cannot exhaust the stack."""
+    stack: list[tuple[object, str, int]] = [(data, "", 0)]
+    while stack:
+        value, where, depth = stack.pop()
+        problem = _problem(value, depth)
+        if problem:
+            raise InvalidData(f"{where or 'the data'}: {problem}", field=where or None,
+                              errors={where: problem},
+                              hint="send smaller, plainer values")
+        if isinstance(value, dict):
+            for key, item in value.items():
+                key = str(key)
+                if len(key) > MAX_TEXT or "\x00" in key:
+                    raise InvalidData(f"{where or 'the data'}: a field name is not usable",
+                                      field=where or None, hint="use plain field names")
+                stack.append((item, f"{where}.{key}" if where else key, depth + 1))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                stack.append((item, f"{where}.{i}" if where else str(i), depth + 1))
+
+
+def _problem(value: object, depth: int) -> str:
+    if depth > MAX_DEPTH:
+        return f"nested more than {MAX_DEPTH} levels deep"
+    if isinstance(value, dict | list) and len(value) > MAX_ITEMS:
+        return f"more than {MAX_ITEMS} entries"
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            return f"longer than {MAX_TEXT} characters"
+        if "\x00" in value:
+            return "contains a NUL character"
+    if isinstance(value, bool):
+        return ""
+    if isinstance(value, int) and abs(value) >= 10 ** MAX_DIGITS:
+        return f"a number with more than {MAX_DIGITS} digits"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "not a finite number"
+    return ""
 
 
 def field_of(error) -> str:
@@ -28,6 +81,7 @@ def validate(schema: dict, data: object, *, form: str = "") -> dict:
     if not isinstance(data, dict):
         raise InvalidData("the submitted data must be a JSON object of form fields",
                           hint="send {\"field\": value, ...}")
+    check_bounds(data)
     errors: dict[str, str] = {}
     declared = schema.get("properties", {})
     for key in data:

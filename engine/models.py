@@ -197,6 +197,23 @@ class Incident(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     resolution: Mapped[str | None] = mapped_column(String(300), nullable=True)
     __table_args__ = (Index("ix_incidents_authority_open", "authority_id", "resolved_at"),)
+class LoginFailure(Base):
+    """A wrong password: counted per user name and per address for the lockout."""
+
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(100), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class WebSession(Base):
+    """A logged-in web session; logging out deletes it, so a copied cookie dies too."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(100), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 # ------------------------------------------------------------------ the portfolio

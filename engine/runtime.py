@@ -37,6 +37,7 @@ from . import (
     config,
     designer,
     joint,
+    logins,
     portfolio,
     queries,
     scripting,
@@ -291,6 +292,26 @@ class Engine:
         """Whether ``password`` is the user's (False for an unknown user)."""
         with self.uow() as uow:
             return users.password_matches(uow.session, name, password)
+
+    # ---------------------------------------------------------------- logins
+    def log_in(self, name: str, password: str, address: str,
+               policy: logins.LoginPolicy | None = None) -> str | None:
+        """A new web session id, or None for a wrong name or password (counted);
+        raises logins.LockedOut while the name or address is locked."""
+        with self.uow() as uow:
+            session_id = logins.log_in(uow.session, name, password, address, self.now(),
+                                       policy or logins.LoginPolicy())
+            uow.commit()
+            return session_id
+
+    def session_active(self, session_id: str | None, name: str) -> bool:
+        with self.uow() as uow:
+            return logins.is_active(uow.session, session_id, name)
+
+    def log_out(self, session_id: str | None) -> None:
+        with self.uow() as uow:
+            logins.log_out(uow.session, session_id)
+            uow.commit()
 
     # -------------------------------------------------------------- portfolio
     def add_funding_source(self, instance_id: str, user: str, source: dict) -> dict:

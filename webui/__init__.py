@@ -31,9 +31,13 @@ def _defaults() -> dict:
         "OPIFLOW_CLOCK": None,  # a clock function for the Engine built here
         "NODE_MODULES": str(Path(__file__).resolve().parent.parent / "node_modules"),
         "UPLOAD_FOLDER": None,  # default: <instance folder>/uploads
-        "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": int(settings.get("OPIFLOW_UPLOAD_MB")) * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": settings.get("OPIFLOW_SECURE_COOKIES") == "on",
+        "OPIFLOW_LOGIN_ATTEMPTS": int(settings.get("OPIFLOW_LOGIN_ATTEMPTS")),
+        "OPIFLOW_LOGIN_LOCKOUT_MINUTES": int(settings.get("OPIFLOW_LOGIN_LOCKOUT_MINUTES")),
+        "OPIFLOW_TRUSTED_PROXIES": int(settings.get("OPIFLOW_TRUSTED_PROXIES")),
     }
 
 
@@ -60,6 +64,11 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
         minutes=int(app.config["OPIFLOW_SESSION_MINUTES"]))
+    proxies = int(app.config["OPIFLOW_TRUSTED_PROXIES"])
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     if not app.config["UPLOAD_FOLDER"]:
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
 
@@ -74,9 +83,10 @@ def create_app(config: dict | None = None) -> Flask:
 
     CSRFProtect(app)  # kept in app.extensions["csrf"]
 
-    from . import auth, errors, i18n, scheduler
+    from . import auth, errors, i18n, scheduler, security
 
     i18n.init_app(app)
+    security.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
 

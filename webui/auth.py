@@ -2,7 +2,10 @@
 
 Sessions expire after OPIFLOW_SESSION_MINUTES of inactivity: the cookie's lifetime is
 renewed on every request, and the server also checks the time of the last request
-kept in the signed session, so an old cookie replayed later is refused too.
+kept in the signed session, so an old cookie replayed later is refused too. Each login
+is a server-side session (engine/logins.py) checked on every request, so a cookie
+copied before logging out is refused after it. Wrong passwords lock the user name
+(and the address) for a while: OPIFLOW_LOGIN_ATTEMPTS, OPIFLOW_LOGIN_LOCKOUT_MINUTES.
 """
 from __future__ import annotations
 
@@ -32,8 +35,9 @@ from flask_login import (
 
 from engine.access import Actor
 from engine.errors import NotFound
+from engine.logins import LockedOut, LoginPolicy
 
-from .i18n import LANGUAGES
+from .i18n import LANGUAGES, moment
 from .i18n import gettext as _
 
 bp = Blueprint("auth", __name__)
@@ -62,6 +66,9 @@ def engine():
 
 @login_manager.user_loader
 def load_user(name: str) -> WebUser | None:
+    """The user of this session, if the session has not been logged out."""
+    if not engine().session_active(session.get("sid"), name):
+        return None
     try:
         return WebUser(engine().user(name))
     except NotFound:
@@ -81,6 +88,11 @@ def staff_required(view):
     return wrapped
 
 
+def _policy() -> LoginPolicy:
+    return LoginPolicy(attempts=int(current_app.config["OPIFLOW_LOGIN_ATTEMPTS"]),
+                       minutes=int(current_app.config["OPIFLOW_LOGIN_LOCKOUT_MINUTES"]))
+
+
 def safe_next(target: str | None) -> str:
     """Only same-site paths: never redirect a login to another site."""
     if target and target.startswith("/") and not target.startswith("//") \
@@ -91,28 +103,43 @@ def safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    error = None
+    error, status = None, 200
     if request.method == "POST":
         name = (request.form.get("username") or "").strip()
-        if name and engine().check_password(name, request.form.get("password") or ""):
-            session.clear()
+        try:
+            session_id = engine().log_in(name, request.form.get("password") or "",
+                                         request.remote_addr or "", _policy()) \
+                if name else None
+        except LockedOut as err:
+            session_id, status = None, 429
+            error = _("For mange forkerte adgangskoder. Prøv igen efter {when}.",
+                      when=moment(err.until))
+        if session_id:
+            _end_session()
+            session["sid"] = session_id
             login_user(load_user(name))
             session.permanent = True
             session["seen"] = time.time()
             return redirect(safe_next(request.form.get("next")))
-        error = _("Forkert brugernavn eller adgangskode.")
-    status = 401 if error else 200
+        if error is None:
+            error, status = _("Forkert brugernavn eller adgangskode."), 401
     return render_template("auth/login.html", error=error,
                            next=request.values.get("next", "")), status
+
+
+def _end_session() -> None:
+    """Forget the session here and on the server (a copy of the cookie dies with it)."""
+    engine().log_out(session.get("sid"))
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
 
 
 @bp.post("/logout")
 def logout():
     logout_user()
-    lang = session.get("lang")
-    session.clear()
-    if lang:
-        session["lang"] = lang
+    _end_session()
     flash(_("Du er logget ud."))
     return redirect(url_for("auth.login"))
 
@@ -131,10 +158,7 @@ def _expire_idle_sessions() -> None:
         return
     limit = current_app.permanent_session_lifetime.total_seconds()
     if time.time() - seen > limit:
-        lang = session.get("lang")
-        session.clear()
-        if lang:
-            session["lang"] = lang
+        _end_session()
         flash(_("Din session er udløbet. Log ind igen."))
     elif time.time() - seen > 30:  # do not rewrite the cookie on every request
         session["seen"] = time.time()

@@ -223,7 +223,8 @@ ENGLISH: dict[str, str] = {
     "Du har ikke adgang": "You do not have access",
     "Siden findes ikke": "Page not found",
     "Handlingen er ikke tilladt her": "That action is not allowed here",
-    "Filen er for stor": "The file is too large",
+    "Det sendte er for stort": "Too much was sent",
+    "For mange forsøg": "Too many attempts",
     "Oplysningerne kan ikke bruges": "The data cannot be used",
     "Der opstod en fejl": "Something went wrong",
     "Det, du leder efter, findes ikke, eller du har ikke adgang til det.":
@@ -263,6 +264,28 @@ ENGLISH: dict[str, str] = {
     "Tidsfristen fejlede": "The timer failed",
     "Prøvede tidsfristen igen": "Retried the timer",
     "Markerede fejlen som løst": "Marked the failure as resolved",
+    # bounded input, uploads and login (webui/security.py, files.py, auth.py)
+    "Adressen indeholder et tegn, der ikke kan bruges (NUL).":
+        "The address contains a character that cannot be used (NUL).",
+    "Et felt indeholder et tegn, der ikke kan bruges (NUL).":
+        "A field contains a character that cannot be used (NUL).",
+    "Formularen har for mange felter (højst {n}).": "The form has too many fields (at most {n}).",
+    "Et felt er for langt (højst {n} tegn).": "A field is too long (at most {n} characters).",
+    "Det sendte fylder for meget (højst {mb} MB i alt). Intet er gemt.":
+        "What you sent is too large (at most {mb} MB in all). Nothing was saved.",
+    "For mange forsøg. Vent lidt, og prøv igen.": "Too many attempts. Wait a little and try again.",
+    "Tallet har for mange cifre (højst 30).": "The number has too many digits (at most 30).",
+    "Datoen skal ligge mellem år 1900 og 2999.": "The date must lie between 1900 and 2999.",
+    "En tabel i formularen har flere rækker, end der kan modtages (højst {n}).":
+        "A table in the form has more rows than can be received (at most {n}).",
+    "Du kan ikke arbejde på denne opgave: den hører til en anden gruppe eller er taget "
+    "af en anden.": "You cannot work on this task: it belongs to another group or is "
+    "claimed by someone else.",
+    "Vedhæft filen igen: filer gemmes først, når opgaven bliver afsluttet.":
+        "Attach the file again: files are stored only when the task is completed.",
+    "Filen kunne ikke læses. Vedhæft den igen.": "The file could not be read. Attach it again.",
+    "For mange forkerte adgangskoder. Prøv igen efter {when}.":
+        "Too many wrong passwords. Try again after {when}.",
     # designers
     'Af': 'By',
     'Begrundelse (skrives i revisionssporet)': 'Reason (written to the audit trail)',

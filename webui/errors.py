@@ -24,7 +24,8 @@ def _titles() -> dict[int, str]:
         404: _("Siden findes ikke"),
         405: _("Handlingen er ikke tilladt her"),
         409: _("Nogen kom før dig"),
-        413: _("Filen er for stor"),
+        413: _("Det sendte er for stort"),
+        429: _("For mange forsøg"),
         422: _("Oplysningerne kan ikke bruges"),
         500: _("Der opstod en fejl"),
     }
@@ -45,9 +46,20 @@ def _engine_error(err: OpiflowError):
 
 
 def _http_error(err: HTTPException):
-    message = err.description if err.code == 403 and err.description and \
-        not err.description.startswith("You don't") else ""
+    """Our own description (Danish, from abort or a refusal) is shown; werkzeug's
+    English default never is."""
+    ours = err.description and err.description != type(err).description
+    message = err.description if ours else _default_messages().get(err.code, "")
     return error_page(err.code or 500, message)
+
+
+def _default_messages() -> dict[int, str]:
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return {
+        413: _("Det sendte fylder for meget (højst {mb} MB i alt). Intet er gemt.",
+               mb=limit // (1024 * 1024)),
+        429: _("For mange forsøg. Vent lidt, og prøv igen."),
+    }
 
 
 def _csrf_error(err: CSRFError):

@@ -3,14 +3,22 @@
 An upload is written to ``UPLOAD_FOLDER/<instance id>/<sha256>`` and the task data gets
 ``{"filename", "sha256", "size"}``: the workflow keeps the reference, the file system
 the bytes. Identical content is stored once.
+
+A file is stored only when its submission is accepted: :func:`receive` reads it and
+makes its reference (nothing is written); :func:`storing_received` writes the received
+files under temporary names around the completion and moves them into place once it
+has committed, or removes them when it fails. A refused or unauthorized submission
+leaves the upload folder as it was.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import current_app, g
@@ -25,24 +33,64 @@ def folder(instance_id: str) -> Path:
     return Path(current_app.config["UPLOAD_FOLDER"]) / instance_id
 
 
-def store_upload(instance_id: str, upload) -> dict:
-    """Store an uploaded file (werkzeug FileStorage); once per upload and request."""
-    cache = g.setdefault("stored_uploads", {})
-    if id(upload) in cache:
-        return cache[id(upload)]
-    target = folder(instance_id)
-    target.mkdir(parents=True, exist_ok=True)
+def receive(upload) -> dict:
+    """The reference of an uploaded file (werkzeug FileStorage), once per upload and
+    request. Nothing is written: :func:`storing_received` stores it if accepted."""
+    received = g.setdefault("received_uploads", {})
+    if id(upload) in received:
+        return received[id(upload)][0]
     digest, size = hashlib.sha256(), 0
-    with tempfile.NamedTemporaryFile(dir=target, delete=False) as tmp:
-        for chunk in iter(lambda: upload.stream.read(65536), b""):
-            digest.update(chunk)
-            size += len(chunk)
-            tmp.write(chunk)
-    sha = digest.hexdigest()
-    os.replace(tmp.name, target / sha)
+    upload.stream.seek(0)
+    for chunk in iter(lambda: upload.stream.read(65536), b""):
+        digest.update(chunk)
+        size += len(chunk)
     name = os.path.basename(upload.filename or "dokument").strip() or "dokument"
-    cache[id(upload)] = {"filename": name[:200], "sha256": sha, "size": size}
-    return cache[id(upload)]
+    ref = {"filename": name[:200], "sha256": digest.hexdigest(), "size": size}
+    received[id(upload)] = (ref, upload)
+    return ref
+
+
+def received() -> set[str]:
+    """The sha256 of every file received (not yet stored) in this request."""
+    return {ref["sha256"] for ref, _upload in g.get("received_uploads", {}).values()}
+
+
+@contextmanager
+def storing_received(instance_id: str):
+    """Around the completion that commits: the files received in this request are
+    written under temporary names first (a full disk refuses the completion), moved into
+    place when the block succeeds, and removed when it raises."""
+    uploads = list(g.pop("received_uploads", {}).values())
+    if not uploads:
+        yield
+        return
+    target = folder(instance_id)
+    created = not target.exists()
+    target.mkdir(parents=True, exist_ok=True)
+    written: list[tuple[str, Path]] = []
+    try:
+        for ref, upload in uploads:
+            upload.stream.seek(0)
+            with tempfile.NamedTemporaryFile(dir=target, prefix=".incoming-",
+                                             delete=False) as tmp:
+                written.append((tmp.name, target / ref["sha256"]))
+                shutil.copyfileobj(upload.stream, tmp)
+        yield
+    except BaseException:
+        for temporary, _final in written:
+            Path(temporary).unlink(missing_ok=True)
+        if created:
+            _remove_if_empty(target)
+        raise
+    for temporary, final in written:
+        os.replace(temporary, final)
+
+
+def _remove_if_empty(path: Path) -> None:
+    try:
+        path.rmdir()
+    except OSError:
+        pass
 
 
 def path_of(instance_id: str, sha256: str) -> Path | None:

@@ -8,10 +8,16 @@ result against the same schema; its error keys (``a.b.0.c``) are the fields' nam
 Arrays of objects are row groups that work without JavaScript: the form carries the row
 count in ``NAME.__rows``; an "add row" button (``_add=NAME``) or a "remove" button
 (``_remove=NAME.INDEX``) re-renders the form with one row more or less.
+
+Everything a request says is bounded before it is used: :func:`too_many_rows` checks the
+row counts before a form is built or parsed (at most ``MAX_ROWS``), numbers have at most
+``MAX_DIGITS`` digits, dates lie in years ``MIN_YEAR``-``MAX_YEAR``, and a file reference
+kept from an earlier attempt is short, flat JSON.
 """
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +28,11 @@ from typing import Any
 ROWS = "__rows"
 STORED = "__stored"
 FILE_KEYS = frozenset({"filename", "sha256", "size"})
+MAX_ROWS = 500  # rows in one table of a form
+MAX_TOTAL_ROWS = 2000  # rows in all the tables of a form together
+MAX_DIGITS = 30  # digits in one number (22.000.000.000.000 kr. has 14)
+MIN_YEAR, MAX_YEAR = 1900, 2999
+MAX_STORED_CHARS = 1000  # a file reference as the form keeps it ({"filename", ...})
 
 
 @dataclass
@@ -146,12 +157,12 @@ def _rows(schema: dict, name: str, value: list, errors, raw, change) -> list[lis
     items = schema.get("items") or {}
     if raw is not None:
         count = _int(raw.get(f"{name}.{ROWS}"), 0)
-        indexes = list(range(count))
+        indexes = list(range(min(max(count, 0), MAX_ROWS)))
     else:
         indexes = list(range(len(value)))
         if not value:
             indexes = [0]  # one blank row to start with
-    if change and change[0] == "add" and change[1] == name:
+    if change and change[0] == "add" and change[1] == name and len(indexes) < MAX_ROWS:
         indexes.append(max(indexes, default=-1) + 1)
     if change and change[0] == "remove" and change[1].rsplit(".", 1)[0] == name:
         drop = _int(change[1].rsplit(".", 1)[1], -1)
@@ -276,18 +287,45 @@ def _is_file(value) -> bool:
 
 
 def _stored_from_raw(raw, name: str):
+    text = raw.get(f"{name}.{STORED}") or "null"
+    if len(text) > MAX_STORED_CHARS:
+        return None
     try:
-        value = json.loads(raw.get(f"{name}.{STORED}") or "null")
-    except ValueError:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
         return None
     return value if _is_file(value) else None
 
 
 def _int(text, default: int) -> int:
+    if isinstance(text, str) and len(text) > 20:
+        return default
     try:
         return int(text)
     except (TypeError, ValueError):
         return default
+
+
+def too_many_rows(form) -> str | None:
+    """The name of a row group whose submitted row count is not a number from 0 to
+    MAX_ROWS, or passes MAX_TOTAL_ROWS counted over all groups (or a "remove" that names
+    an impossible row); None if all are in bounds.
+    Checked before a form is built or parsed, so no count makes the server loop."""
+    total = 0
+    for key, value in form.items(multi=True):
+        if key.endswith("." + ROWS):
+            text = str(value).strip()
+            if not (text.isdigit() and len(text) <= 6 and int(text) <= MAX_ROWS):
+                return key[: -len(ROWS) - 1]
+            total += int(text)
+            if total > MAX_TOTAL_ROWS:  # tables inside tables multiply
+                return key[: -len(ROWS) - 1]
+    remove = form.get("_remove")
+    if remove:
+        index = remove.rsplit(".", 1)[-1]
+        if not (index.isdigit() and len(index) <= 6 and int(index) < MAX_ROWS):
+            return remove
+    return None
 
 
 _MESSAGES = (  # jsonschema's English -> what a Danish user reads (the UI translates back)
@@ -446,6 +484,9 @@ def _parse_value(schema: dict, name: str, form, files, store, old, out: Parsed,
     if kind == "lines":
         return [line.strip() for line in text.splitlines() if line.strip()]
     if kind in ("number", "money", "integer"):
+        if sum(c.isdigit() for c in text) > MAX_DIGITS:
+            out.errors[name] = "Tallet har for mange cifre (højst 30)."
+            return text
         number = parse_number(text)
         if number is None:
             out.errors[name] = "Skriv et tal, fx 165.000 eller 7,5."
@@ -461,17 +502,23 @@ def _parse_value(schema: dict, name: str, form, files, store, old, out: Parsed,
         if day is None:
             out.errors[name] = "Skriv en dato som 07-04-2026."
             return text
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            out.errors[name] = "Datoen skal ligge mellem år 1900 og 2999."
+            return text
         return day.isoformat()
     return text
 
 
 def _plain(number: Decimal):
-    return int(number) if number == number.to_integral_value() else float(number)
+    if number == number.to_integral_value():
+        return int(number)
+    value = float(number)
+    return value if math.isfinite(value) else None
 
 
 def _parse_rows(schema: dict, name: str, form, files, store, old, out: Parsed):
     items = schema.get("items") or {}
-    count = _int(form.get(f"{name}.{ROWS}"), 0)
+    count = min(max(_int(form.get(f"{name}.{ROWS}"), 0), 0), MAX_ROWS)
     old_rows = old if isinstance(old, list) else []
     rows = []
     for i in range(count):
@@ -503,6 +550,9 @@ def _parse_file(name: str, form, files, store, old, out: Parsed):
     stored = _stored_from_raw(form, name)
     if stored is not None:
         return stored
+    if form.get(f"{name}.{STORED}"):  # sent, but not a file reference we could read
+        out.errors[name] = "Filen kunne ikke læses. Vedhæft den igen."
+        return _BLANK
     return old if _is_file(old) else _BLANK
 
 
@@ -513,6 +563,8 @@ def parse_number(text: str) -> Decimal | None:
     """A number as people type it: '165.000,50', '165000.5', '165 000', '7,5',
     '165.000 kr.'. A dot followed by groups of three digits is a thousands separator
     (Danish); with both dot and comma, the comma is the decimal mark."""
+    if len(text) > 4 * MAX_DIGITS:
+        return None
     t = text.strip().replace("\u00a0", "").replace(" ", "")
     t = re.sub(r"(?i)(kr\.?|dkk)$", "", t).strip()
     if "," in t and "." in t:

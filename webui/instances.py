@@ -88,7 +88,11 @@ def diagram_xml(instance_id: str):
     name = request.args.get("file") or next(iter(model_files), "")
     if name not in model_files:
         abort(404)
-    return current_app.response_class(model_files[name], mimetype="application/xml")
+    # a download, never a page: a model's XHTML <script> must not run on our origin
+    response = current_app.response_class(model_files[name], mimetype="application/xml")
+    response.headers["Content-Disposition"] = "attachment; filename=diagram.bpmn"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
 
 
 @bp.get("/<instance_id>/evaluation")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from engine.errors import Conflict, InvalidData, NotFound, OpiflowError
@@ -12,7 +12,7 @@ from engine.forms import validate as validate_form
 from . import forms
 from .auth import engine, safe_next, staff_required
 from .errors import error_page
-from .files import documents, path_of, store_upload
+from .files import documents, path_of, receive, received, storing_received
 from .i18n import gettext as _
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -81,6 +81,16 @@ def unclaim(task_id: str):
     return redirect(safe_next(request.form.get("next")))
 
 
+def _check_may_work_on(task) -> None:
+    if task.may_work:
+        return
+    if task.assignee:
+        abort(403, _("Opgaven er taget af {name}. Kun {name} kan afslutte den.",
+                     name=task.assignee))
+    abort(403, _("Du kan ikke arbejde på denne opgave: den hører til en anden gruppe "
+                 "eller er taget af en anden."))
+
+
 @bp.get("/<task_id>")
 @login_required
 def form(task_id: str):
@@ -108,14 +118,17 @@ def complete(task_id: str):
         info = engine().task_form(task_id, current_user.name)
     except NotFound:
         return _gone(instance_id)
+    _check_may_work_on(info["task"])  # who may, before anything is read
+    if forms.too_many_rows(request.form) is not None:
+        abort(413, _("En tabel i formularen har flere rækker, end der kan modtages "
+                     "(højst {n}).", n=forms.MAX_ROWS))
     schema = info["schema"]
     add, remove = request.form.get("_add"), request.form.get("_remove")
     if add or remove:  # a row more or less: show the form again, nothing is sent
         change = ("add", add) if add else ("remove", remove)
         return _render(info, forms.build(schema, info["data"], raw=request.form,
                                          change=change), {})
-    parsed = forms.parse(schema, request.form, request.files,
-                         store=lambda upload: store_upload(info["instance"]["id"], upload),
+    parsed = forms.parse(schema, request.form, request.files, store=receive,
                          prefill=info["data"])
     _check_documents(info, parsed)
     if parsed.errors:  # also say what else the schema finds, so all is fixed in one go
@@ -130,7 +143,9 @@ def complete(task_id: str):
     except ValueError:
         expected = None
     try:
-        engine().complete(task_id, current_user.name, parsed.data, expected_version=expected)
+        with storing_received(info["instance"]["id"]):
+            engine().complete(task_id, current_user.name, parsed.data,
+                              expected_version=expected)
     except NotFound:
         return _gone(instance_id)
     except Conflict as err:
@@ -149,7 +164,7 @@ def complete(task_id: str):
 
 def _check_documents(info: dict, parsed: forms.Parsed) -> None:
     """A file reference kept from an earlier attempt must name a file we stored."""
-    known = {doc["sha256"] for _key, doc in documents(info["data"])}
+    known = {doc["sha256"] for _key, doc in documents(info["data"])} | received()
     for key, doc in documents(parsed.data):
         if doc["sha256"] not in known and path_of(info["instance"]["id"],
                                                   str(doc["sha256"])) is None:
@@ -162,11 +177,11 @@ def _with_hint(err: OpiflowError) -> str:
 
 def _invalid(info: dict, errors: dict):
     fields = forms.build(info["schema"], info["data"], raw=request.form)
-    for f in forms.all_fields(fields):  # files already received are kept
-        if f.kind == "file" and f.stored is None:
-            stored = request.files.get(f.name)
-            if stored is not None and stored.filename:
-                f.stored = store_upload(info["instance"]["id"], stored)
+    for f in forms.all_fields(fields):  # a refused submission stores no file
+        sent = request.files.get(f.name)
+        if f.kind == "file" and sent is not None and sent.filename and not f.error:
+            f.error = _("Vedhæft filen igen: filer gemmes først, når opgaven bliver "
+                        "afsluttet.")
     return _render(info, fields, errors, status=422)
 
 

@@ -25,6 +25,7 @@ APPLICATION_PERIOD_DAYS = 30  # UBL § 74 stk. 4-5
 STANDSTILL_DAYS_ELECTRONIC = 10  # KNL § 3 stk. 1 nr. 1
 STANDSTILL_DAYS_OTHER = 15  # KNL § 3 stk. 1 nr. 2
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+MIN_YEAR, MAX_YEAR = 1900, 2999  # dates a procurement can have
 # the dates a partnership sets (data keys), in the order the procedure meets them
 PROCEDURE_DATES = ("application_deadline", "initial_tender_deadline",
                    "resubmission_deadline", "final_tender_deadline", "standstill_end",
@@ -32,16 +33,21 @@ PROCEDURE_DATES = ("application_deadline", "initial_tender_deadline",
 
 
 def as_date(value: date | str, field: str = "date") -> date:
-    """Return ``value`` as a date; accepts a date or an ISO string "YYYY-MM-DD"."""
+    """Return ``value`` as a date; accepts a date or an ISO string "YYYY-MM-DD".
+    Years outside 1900-2999 are refused: periods counted from 9999-12-31 overflow."""
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+        value = value.date()
     if isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip())
+            value = date.fromisoformat(value.strip())
         except ValueError:
             pass
+    if isinstance(value, date):
+        if not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise RuleViolation(
+                f"{field} must lie between the years {MIN_YEAR} and {MAX_YEAR}, got "
+                f"{value.isoformat()}.", hint="Check the year.", field=field)
+        return value
     raise RuleViolation(
         f"{field} must be a date, got {value!r}.",
         hint="Give the date as YYYY-MM-DD, e.g. 2026-03-26.",

@@ -97,7 +97,7 @@ def test_claimed_task_cannot_be_completed_by_another(client, auth, web_engine, s
     before = dump(web_engine)
     response = client.post(f"/tasks/{tid}", data={**form_fields(TENDERS), "instance_id": iid})
     assert response.status_code == 403
-    assert "claimed by erik" in response.get_data(as_text=True)
+    assert "Kun erik kan afslutte den" in response.get_data(as_text=True)
     assert dump(web_engine) == before
 
 
