@@ -145,6 +145,7 @@ def describe_child_need(d: JointDriver, user: str, day: str) -> None:
     d.at(day)
     d.engine.complete(task.id, user, {
         "authority": prefilled["authority"], "need": prefilled["need"],
+        "authority_kind": prefilled.get("authority_kind") or "sub_central",
         "not_on_market": True, "estimated_value": prefilled["estimated_value"],
         "justification": "Den fælles markedsdialog viste, at ingen løsning dækker behovet."})
 
