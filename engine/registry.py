@@ -2,16 +2,14 @@
 
 Parsing a model version takes far longer than one step of a workflow, so each engine
 keeps the versions it has parsed, up to ``size`` of them; the one used least recently
-goes first. The registry also keeps, per version, the specs converted to dicts, which
-saving a workflow reuses (``engine.workflow``). A new engine starts with an empty
+goes first. A new engine starts with an empty
 registry, as every restarted process or second web worker does.
 """
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from . import specs
 from .specs import ParsedModel
@@ -24,7 +22,6 @@ Key = tuple[str, str]  # (model, version)
 @dataclass
 class _Entry:
     parsed: ParsedModel
-    spec_dicts: tuple | None = field(default=None)
 
 
 class ModelRegistry:
@@ -72,16 +69,3 @@ class ModelRegistry:
             key = self._by_spec.get(id(spec))
             entry = self._entries.get(key) if key is not None else None
             return key if entry is not None and entry.parsed.spec is spec else None
-
-    def spec_dicts(self, key: Key, convert: Callable[[], tuple]) -> tuple:
-        """The version's specs as serialized dicts, converted once per version held."""
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None and entry.spec_dicts is not None:
-                return entry.spec_dicts
-        converted = convert()
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
-                entry.spec_dicts = converted
-        return converted

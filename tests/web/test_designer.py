@@ -109,8 +109,10 @@ def test_migrating_an_instance_from_the_page(client, auth, designers):
     assert designers.history(iid)[-1]["kind"] == "migrated"
 
 
-@pytest.mark.browser
-def test_a_designer_edits_the_model_in_the_browser(chromium, tmp_path):  # noqa: F811
+@pytest.fixture
+def designer_site(tmp_path):
+    """serve(models): the app on a fresh SQLite file with ``models`` deployed, people in
+    every role and the designer dina, served on a free port; -> (base URL, engine)."""
     import threading
     from datetime import datetime
 
@@ -122,111 +124,98 @@ def test_a_designer_edits_the_model_in_the_browser(chromium, tmp_path):  # noqa:
 
     from .conftest import password_hash
 
-    engine = Engine(f"sqlite:///{tmp_path / 'designer.db'}", workflows_dir=DATA,
-                    clock_fn=FixedClock(datetime(2026, 3, 2, 9, 0)))
-    engine.init_db()
-    engine.deploy(DATA)
-    add_people(engine)
-    engine.add_user("dina", "Region Hovedstaden", ["designer"], password_hash=password_hash())
+    running = []
+
+    def serve(models):
+        engine = Engine(f"sqlite:///{tmp_path / 'designer.db'}", workflows_dir=DATA,
+                        clock_fn=FixedClock(datetime(2026, 3, 2, 9, 0)))
+        engine.init_db()
+        engine.deploy(models)
+        add_people(engine)
+        engine.add_user("dina", "Region Hovedstaden", ["designer"],
+                        password_hash=password_hash())
+        app = create_app({"OPIFLOW_ENGINE": engine, "SECRET_KEY": "designer-test",
+                          "OPIFLOW_SCHEDULER": "off", "UPLOAD_FOLDER": str(tmp_path / "up")})
+        srv = make_server("127.0.0.1", 0, app, threaded=True)
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        running.append((srv, engine))
+        return f"http://127.0.0.1:{srv.server_port}", engine
+
+    yield serve
+    for srv, engine in running:
+        srv.shutdown()
+        engine.sql.dispose()
+
+
+@pytest.mark.browser
+def test_a_designer_edits_the_model_in_the_browser(chromium, designer_site):  # noqa: F811
+    base, engine = designer_site(DATA)
     running = engine.start(MODEL, "anna")
     first = newest(engine)
-    app = create_app({"OPIFLOW_ENGINE": engine, "SECRET_KEY": "designer-test",
-                      "OPIFLOW_SCHEDULER": "off", "UPLOAD_FOLDER": str(tmp_path / "up")})
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{srv.server_port}"
-    try:
-        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        login(page, base, "dina")
-        page.goto(f"{base}/designer")
-        page.get_by_role("link", name="Redigér").first.click()
-        page.wait_for_selector("#modeler[data-ready='true']")
-        # a new user task in the procurement lane, with no form
-        page.evaluate("""() => {
-          const m = document.getElementById('modeler').modeler;
-          const registry = m.get('elementRegistry'), modeling = m.get('modeling');
-          const start = registry.filter(e => e.type === 'bpmn:StartEvent')[0];
-          const flow = start.outgoing[0], next = flow.target;
-          const shape = m.get('elementFactory').createShape({type: 'bpmn:UserTask'});
-          const created = modeling.createShape(shape,
-            {x: start.x + 90, y: start.y + 18}, start.parent);
-          modeling.updateProperties(created, {id: 'new_task', name: 'Ny opgave'});
-          modeling.reconnectEnd(flow, created, {x: created.x, y: created.y + 40});
-          modeling.connect(created, next);
-        }""")
-        page.get_by_role("button", name="Gem og deploy").click()
-        page.wait_for_selector("g.djs-element.has-problem[data-element-id='new_task']")
-        assert "the user task names no form" in page.inner_text("#problems")
-        shot(page, "designer-problem")
-        # fix it in the properties panel and save again
-        page.evaluate("""() => {
-          const m = document.getElementById('modeler').modeler;
-          m.get('selection').select(m.get('elementRegistry').get('new_task'));
-        }""")
-        page.get_by_label("Formular", exact=True).first.fill("need.schema.json")
-        page.get_by_role("button", name="Gem og deploy").click()
-        page.wait_for_url(re.compile(rf"{base}/designer/{MODEL}/[0-9a-f]{{64}}$"))
-        second = newest(engine)
-        assert second != first
-        page.goto(f"{base}/designer")
-        assert second[:12] in page.inner_text("main")
-        page.get_by_role("link", name="Sammenlign med forrige").first.click()
-        assert "new_task" in page.inner_text("main")
-        page.wait_for_selector("[data-marks='new'][data-ready='true']")
-        assert page.locator("[data-marks='new'] g.diff-added[data-element-id='new_task']").count()
-        shot(page, "designer-compare")
-        assert engine.show(running)["version"] == first  # running instances stay
-        assert errors == []
-    finally:
-        srv.shutdown()
-        engine.sql.dispose()
+    page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    login(page, base, "dina")
+    page.goto(f"{base}/designer")
+    page.get_by_role("link", name="Redigér").first.click()
+    page.wait_for_selector("#modeler[data-ready='true']")
+    # a new user task in the procurement lane, with no form
+    page.evaluate("""() => {
+      const m = document.getElementById('modeler').modeler;
+      const registry = m.get('elementRegistry'), modeling = m.get('modeling');
+      const start = registry.filter(e => e.type === 'bpmn:StartEvent')[0];
+      const flow = start.outgoing[0], next = flow.target;
+      const shape = m.get('elementFactory').createShape({type: 'bpmn:UserTask'});
+      const created = modeling.createShape(shape,
+        {x: start.x + 90, y: start.y + 18}, start.parent);
+      modeling.updateProperties(created, {id: 'new_task', name: 'Ny opgave'});
+      modeling.reconnectEnd(flow, created, {x: created.x, y: created.y + 40});
+      modeling.connect(created, next);
+    }""")
+    page.get_by_role("button", name="Gem og deploy").click()
+    page.wait_for_selector("g.djs-element.has-problem[data-element-id='new_task']")
+    assert "the user task names no form" in page.inner_text("#problems")
+    shot(page, "designer-problem")
+    # fix it in the properties panel and save again
+    page.evaluate("""() => {
+      const m = document.getElementById('modeler').modeler;
+      m.get('selection').select(m.get('elementRegistry').get('new_task'));
+    }""")
+    page.get_by_label("Formular", exact=True).first.fill("need.schema.json")
+    page.get_by_role("button", name="Gem og deploy").click()
+    page.wait_for_url(re.compile(rf"{base}/designer/{MODEL}/[0-9a-f]{{64}}$"))
+    second = newest(engine)
+    assert second != first
+    page.goto(f"{base}/designer")
+    assert second[:12] in page.inner_text("main")
+    page.get_by_role("link", name="Sammenlign med forrige").first.click()
+    assert "new_task" in page.inner_text("main")
+    page.wait_for_selector("[data-marks='new'][data-ready='true']")
+    assert page.locator("[data-marks='new'] g.diff-added[data-element-id='new_task']").count()
+    shot(page, "designer-compare")
+    assert engine.show(running)["version"] == first  # running instances stay
+    assert errors == []
 
 
 @pytest.mark.browser
-def test_a_decision_table_is_edited_with_dmn_js(chromium, tmp_path):  # noqa: F811
-    import threading
-    from datetime import datetime
-
-    from werkzeug.serving import make_server
-
-    from engine.clock import FixedClock
-    from engine.runtime import Engine
+def test_a_decision_table_is_edited_with_dmn_js(chromium, designer_site):  # noqa: F811
     from tests.conftest import DATA as ENGINE_DATA
-    from webui import create_app
 
-    from .conftest import password_hash
-
-    engine = Engine(f"sqlite:///{tmp_path / 'dmn.db'}", workflows_dir=ENGINE_DATA,
-                    clock_fn=FixedClock(datetime(2026, 3, 2, 9, 0)))
-    engine.init_db()
-    engine.deploy(ENGINE_DATA / "purchase_request")
-    add_people(engine)
-    engine.add_user("dina", "Region Hovedstaden", ["designer"], password_hash=password_hash())
+    base, engine = designer_site(ENGINE_DATA / "purchase_request")
     first = newest(engine)
-    app = create_app({"OPIFLOW_ENGINE": engine, "SECRET_KEY": "dmn-test",
-                      "OPIFLOW_SCHEDULER": "off", "UPLOAD_FOLDER": str(tmp_path / "up")})
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{srv.server_port}"
-    try:
-        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        login(page, base, "dina")
-        page.goto(f"{base}/designer/purchase_request/edit?from={first}")
-        page.wait_for_selector("[data-dmn][data-ready='true']")
-        assert page.locator("[data-dmn] .tjs-table").count() == 1  # the decision table
-        shot(page, "designer-dmn")
-        page.get_by_role("button", name="Gem og deploy").click()
-        # dmn-js writes the table back in its own layout: a valid new version is deployed
-        page.wait_for_url(re.compile(rf"{base}/designer/purchase_request/[0-9a-f]{{64}}$"))
-        second = newest(engine)
-        assert second != first
-        saved = engine.model_files("purchase_request", second, "dina")["files"]
-        assert "category_decision" in next(t for n, t in saved.items() if n.endswith(".dmn"))
-        assert errors == []
-    finally:
-        srv.shutdown()
-        engine.sql.dispose()
+    page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    login(page, base, "dina")
+    page.goto(f"{base}/designer/purchase_request/edit?from={first}")
+    page.wait_for_selector("[data-dmn][data-ready='true']")
+    assert page.locator("[data-dmn] .tjs-table").count() == 1  # the decision table
+    shot(page, "designer-dmn")
+    page.get_by_role("button", name="Gem og deploy").click()
+    # dmn-js writes the table back in its own layout: a valid new version is deployed
+    page.wait_for_url(re.compile(rf"{base}/designer/purchase_request/[0-9a-f]{{64}}$"))
+    second = newest(engine)
+    assert second != first
+    saved = engine.model_files("purchase_request", second, "dina")["files"]
+    assert "category_decision" in next(t for n, t in saved.items() if n.endswith(".dmn"))
+    assert errors == []
