@@ -198,15 +198,26 @@ def title(task) -> str:
 
 
 def item(task) -> str | None:
-    """The item a multi-instance task is for (the applicant, the bidder), if any."""
-    parent_spec = task.parent.task_spec if task.parent is not None else None
-    ref = getattr(parent_spec, "input_item", None)
-    if ref is None:
-        return None
-    value = task.data.get(ref.bpmn_id)
-    if isinstance(value, dict):
-        value = next((value[k] for k in ("name", "bidder", "applicant") if k in value), None)
-    return None if value is None else str(value)[:200]
+    """The item a multi-instance task is for (the applicant, the bidder), if any. A task
+    inside a multi-instance sub-process is for that sub-process's item (the partner whose
+    phase is reviewed); numbered items (rounds, phases) name nothing and are passed over."""
+    while task is not None:
+        parent = task.parent
+        if parent is None:
+            wf = task.workflow
+            parent_id = getattr(wf, "parent_task_id", None)
+            task = wf.top_workflow.get_task_from_id(parent_id) if parent_id else None
+            continue
+        ref = getattr(parent.task_spec, "input_item", None)
+        if ref is not None:
+            value = task.data.get(ref.bpmn_id)
+            if isinstance(value, dict):
+                value = next((value[k] for k in ("name", "bidder", "applicant") if k in value),
+                             None)
+            if value is not None and not isinstance(value, int | float):
+                return str(value)[:200]
+        task = parent
+    return None
 
 
 def subject(task) -> dict:

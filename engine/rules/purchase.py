@@ -55,8 +55,10 @@ def ceiling_remaining(call_offs: list[dict], ceiling: Amount) -> Amount:
 
 
 def record_call_off(call_offs: list[dict], amount: Amount, on: date | str, ceiling: Amount,
-                    end_date: date | str) -> list[dict]:
-    """Record a call-off under the contract; returns a new list."""
+                    end_date: date | str, partner: str | None = None) -> list[dict]:
+    """Record a call-off under the contract; returns a new list. With several partners
+    the ceiling is shared: ``call_offs`` holds every partner's call-offs (each naming
+    its ``partner``) and their sum never exceeds it."""
     value = positive_amount(amount, "amount")
     limit = positive_amount(ceiling, "ceiling")
     day = as_date(on, "date")
@@ -72,7 +74,10 @@ def record_call_off(call_offs: list[dict], amount: Amount, on: date | str, ceili
             f"The call-off of {plain(value)} DKK exceeds the contract ceiling: only "
             f"{plain(remaining)} DKK of {plain(limit)} DKK remains.",
             hint=f"Call off at most {plain(remaining)} DKK.", field="amount")
-    return [*call_offs, {"amount": amount, "date": day.isoformat()}]
+    entry = {"amount": amount, "date": day.isoformat()}
+    if partner:
+        entry["partner"] = partner
+    return [*call_offs, entry]
 
 
 def ceiling_status(call_offs: Any, ceiling: Any, contract_end: Any = None) -> dict | None:

@@ -5,11 +5,13 @@ Shape (the BPMN forms use it)::
     {"minimum_requirements": [{"id": str, "text": str}, ...],
      "evaluation_model": <scoring MODEL dict>,
      "max_invited": int (default 5, >= 3),
-     "several_partners": bool,
+     "several_partners": bool, "max_partners": int (default 1; >= 2 with several),
      "negotiation": {"rounds": int >= 1, "reduction_between_rounds": bool,
                      "award_on_initial_reserved": bool},
      "development": {"phases": int >= 1 (default 4), "fee_per_phase": number > 0
-                     (default 165000), "termination_allowed": bool},
+                     (default 165000), "termination_allowed": bool,
+                     "partner_reduction_allowed": bool (end one partner's contract),
+                     "phase_plan": [{"phase", "targets", "duration_days", "fee"}]},
      "purchase": {"performance_levels": str, "max_cost": number > 0,
                   "contract_end": "YYYY-MM-DD", "ceiling": number > 0 (default 220000000)},
      "ipr": str, "participant_remuneration": str,
@@ -27,10 +29,11 @@ from typing import Any
 from engine.errors import RuleViolation
 from engine.rules.deadlines import as_date
 from engine.rules.fees import Amount, plain, positive_amount
+from engine.rules.partnership import check_partner_terms
 from engine.rules.scoring import parse_model
 from engine.rules.selection import MINIMUM_INVITED, check_selection_rules
 
-DEFAULTS: dict[str, Any] = {"max_invited": 5}
+DEFAULTS: dict[str, Any] = {"max_invited": 5, "max_partners": 1}
 SECTION_DEFAULTS: dict[str, dict[str, Any]] = {
     "development": {"phases": 4, "fee_per_phase": 165000},
     "purchase": {"ceiling": 220000000},
@@ -153,6 +156,8 @@ def check_tender_documents(docs: dict) -> None:
     as_date(_get(purchase, "contract_end", "purchase.contract_end", "the contract end date"),
             "purchase.contract_end")
     positive_amount(purchase["ceiling"], "purchase.ceiling")
+
+    check_partner_terms(docs)
 
     _text(docs, "ipr", "ipr", "the IPR arrangement")
     _text(docs, "participant_remuneration", "participant_remuneration",

@@ -18,9 +18,9 @@ from . import (
 from . import (
     complaints,
     deadlines,
-    fees,
     impartiality,
     negotiation,
+    partnership,
     purchase,
     scoring,
     selection,
@@ -265,6 +265,8 @@ def award(data: dict, submitted: dict, today: date) -> None:
             f"{decision['winner']!r} is not ranked first in the approved evaluation.",
             hint=f"The winner is {' or '.join(best) or 'the tender ranked first'}.",
             field="award.winner")
+    partnership.check_partners(partnership.awarded(decision), data.get("evaluation") or [],
+                               tender_documents.with_defaults(data["tender_documents"]))
     verification.check_winner_documentation(decision["winner"], decision.get("documentation"),
                                             decision["notified"], today)
     award_rules.check_real_text(decision["advantages"], "award.advantages",
@@ -287,29 +289,32 @@ def partnership_contract(data: dict, submitted: dict, today: date) -> None:
             f"{standstill.isoformat()}.", field="contract_signed",
             hint="Sign it on the next day or later.")
     complaints.check_signing(submitted.get("complaints", []), standstill, signed)
+    if submitted.get("contract_terms"):
+        partners = data.get("partners") or partnership.awarded(data.get("award") or {})
+        partnership.check_contract_terms(submitted["contract_terms"], partners,
+                                         tender_documents.with_defaults(
+                                             data["tender_documents"]))
 
 
 def milestone_review(data: dict, submitted: dict, today: date) -> None:
-    """Dir. Art. 31(2): terminate only if announced; fees never above the agreed total."""
-    docs = data["tender_documents"]
-    development = docs["development"]
-    if submitted["phase_decision"] == "terminate":
-        fees.check_termination(development["termination_allowed"], data["phase_no"])
-    else:
-        fees.check_phase_approval(submitted.get("intermediate_targets") or [],
-                                  data["phase_no"])
-        fees.book_fee(data.get("fee_ledger") or [], data["phase_no"],
-                      development["fee_per_phase"], tender_documents.total_fees(docs),
-                      development["phases"])
+    """Dir. Art. 31(2): each contract target recorded as met or not; a phase is paid
+    only if all are met; rework needs a new deadline; ending a contract only if announced;
+    fees never above the agreed total."""
+    partnership.check_review(tender_documents.with_defaults(data["tender_documents"]),
+                             data.get("partnerships"), data.get("partner"), data["phase_no"],
+                             submitted, today, data.get("fee_ledger") or [])
 
 
 def call_off(data: dict, submitted: dict, today: date) -> None:
     """Call-offs never exceed the ceiling and stop at the contract's end date."""
     if submitted["call_off_amount"] > 0:
         terms = data["tender_documents"]["purchase"]
+        decided = data.get("purchase") or {}
+        partner = partnership.call_off_partner(submitted.get("call_off_partner"), decided) \
+            if "purchasing" in decided else None
         purchase.record_call_off(data.get("call_offs") or [], submitted["call_off_amount"],
                                  submitted["call_off_date"], terms["ceiling"],
-                                 terms["contract_end"])
+                                 terms["contract_end"], partner)
 
 
 VALIDATORS: dict[str, Validator] = {
