@@ -564,3 +564,16 @@ ENGLISH.update({
     "Tildelt {day}": "Awarded {day}",
     "Planlagt tildeling {day}": "Planned award {day}",
 })
+# several partners: each partner's contract, phases and fees (overview)
+ENGLISH.update({
+    "Partnere og partnerskabskontrakter": "Partners and partnership contracts",
+    "kontrakten ophørt efter fase {n}": "contract ended after phase {n}",
+    "kontrakten løber": "contract running",
+    "Købsoption": "Purchase option",
+    "udnyttet": "exercised",
+    "ikke udnyttet": "not exercised",
+    "Delmål": "Intermediate targets",
+    "Varighed (dage)": "Duration (days)",
+    "Vurderinger": "Reviews",
+})
+

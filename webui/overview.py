@@ -7,11 +7,12 @@ failing. Sealed values arrive masked as ``{"sealed": True, "until": ...}``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from engine.access import SEALED
 from engine.rules.deadlines import procedure_dates
-from engine.rules.fees import fee_status
+from engine.rules.fees import amount_or_none, fee_status
 from engine.rules.purchase import ceiling_status
 
 from .files import documents
@@ -108,6 +109,30 @@ def ceiling(data: Mapping) -> dict | None:
                           purchase.get("contract_end"))
 
 
+def partners(data: Mapping) -> list[dict]:
+    """Each partner's contract (phases, targets, fees), reviews and status, in rank
+    order (engine.rules.partnership); empty before the contracts are signed."""
+    rows = []
+    contracts = _dict(data.get("partnerships"))
+    purchase = _dict(_dict(data.get("purchase")).get("partners"))
+    for name, p in contracts.items():
+        if not isinstance(p, Mapping):
+            continue
+        phases = [c for c in _list(p.get("contract")) if isinstance(c, Mapping)]
+        fee = fee_status(p.get("fee_ledger"), len(phases) or None,
+                         phases[0].get("fee") if phases else None)
+        if fee is not None and phases:
+            total = sum((amount_or_none(c.get("fee")) or Decimal(0) for c in phases),
+                        Decimal(0))
+            fee = dict(fee, total=total, remaining=total - fee["paid"])
+        rows.append({"partner": name, "rank": p.get("rank"), "status": p.get("status"),
+                     "signed": p.get("signed"), "ended_after_phase": p.get("ended_after_phase"),
+                     "contract": phases,
+                     "reviews": [r for r in _list(p.get("reviews")) if isinstance(r, Mapping)],
+                     "fees": fee, "purchase": _dict(purchase.get(name))})
+    return sorted(rows, key=lambda r: r["rank"] if isinstance(r["rank"], int) else 0)
+
+
 def deadlines(data: Mapping) -> list[dict]:
     """The procedure's dates (engine.rules.deadlines), with their Danish labels."""
     contract_end = _dict(_dict(data.get("tender_documents")).get("purchase")).get(
@@ -162,6 +187,7 @@ def overview(shown: Mapping) -> dict[str, Any]:
         "deadlines": deadlines(data),
         "fees": fees(data),
         "ceiling": ceiling(data),
+        "partners": partners(data),
         "documents": list(documents(data)),
         "sealed": sealed_values(data),
         "award": _dict(data.get("award")),

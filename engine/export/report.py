@@ -101,6 +101,7 @@ def context(engine, instance_id: str, user: str | None = None) -> dict:
         "complaints": [c for c in _list(data.get("complaints")) if isinstance(c, dict)],
         "cancellation": _cancellation(data, case.events),
         "conflicts": _conflicts(data),
+        "partners": _partners(data),
         "sections": SECTIONS,
         "missing": MISSING,
     }
@@ -117,6 +118,31 @@ def _conflicts(data: dict) -> str | None:
     return (f"{summary['declared']} af {summary['assessments']} vurderinger har en erklæring; "
             "ingen interessekonflikt erklæret. En erklæret konflikt udelukker personen fra "
             "vurderingen (systemet afviser vurderingen).")
+
+
+def _partners(data: dict) -> list[dict]:
+    """Each partner in rank order with its outcome (UBL § 74 stk. 2 nr. 3): the phases
+    approved and paid, a contract ended after a phase, the purchase option."""
+    decided = _dict(_dict(data.get("purchase")).get("partners"))
+    rows = []
+    for name, p in _dict(data.get("partnerships")).items():
+        if not isinstance(p, dict):
+            continue
+        paid = sum(f.get("amount") or 0 for f in _list(p.get("fee_ledger"))
+                   if isinstance(f, dict))
+        if p.get("status") == "ended":
+            outcome = f"kontrakten ophørt efter fase {p.get('ended_after_phase')}"
+        elif name in decided:
+            outcome = ("købsoption udnyttet" if _dict(decided[name]).get("exercise")
+                       else "købsoption ikke udnyttet")
+        else:
+            outcome = "kontrakten løber"
+        rows.append({"partner": name, "rank": p.get("rank"), "signed": p.get("signed"),
+                     "phases_paid": len(_list(p.get("fee_ledger"))), "paid": _money(paid),
+                     "reworks": sum(1 for r in _list(p.get("reviews"))
+                                    if isinstance(r, dict) and r.get("decision") == "rework"),
+                     "outcome": outcome})
+    return sorted(rows, key=lambda r: r["rank"] if isinstance(r["rank"], int) else 0)
 
 
 def _cancellation(data: dict, events) -> str | None:

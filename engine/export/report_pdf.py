@@ -110,6 +110,9 @@ def render(ctx: dict) -> bytes:
     line("Honorarrater", "; ".join(f"fase {f['phase']}: {f['amount']}"
                                    for f in ctx["fee_ledger"]))
     line("Afkald", "; ".join(f"{c['date']}: {c['amount']}" for c in ctx["call_offs"]))
+    line("Partnere og udfald", "; ".join(f"{p['rank']}. {p['partner']}: {p['outcome']}, "
+                                         f"{p['phases_paid']} faser betalt ({p['paid']})"
+                                         for p in ctx.get("partners") or []))
     heading("11")
     line("Reduceret mellem runderne", "; ".join(
         f"runde {r['round']}: {r['removed']} (fortsætter: {r['continuing']})"
