@@ -76,6 +76,8 @@ def test_two_partners_one_ended_after_phase_one_the_other_through_purchase(engin
         ["Skalering til tre hospitaler"]]
     assert contracts[second]["contract"][0]["duration_days"] == 120
     assert sorted(t.item for t in s.open("Delmålsvurdering")) == sorted([first, second])
+    # due when phase 1's duration (120 days from signing) has run
+    assert {t.due_at.date().isoformat() for t in s.open("Delmålsvurdering")} == {"2026-08-06"}
 
     # phase 1: every contract target recorded; a missed target is never paid
     s.at("2026-08-01")
@@ -95,7 +97,8 @@ def test_two_partners_one_ended_after_phase_one_the_other_through_purchase(engin
     assert data["partnerships"][second]["status"] == "ended"
     assert data["partnerships"][second]["fee_ledger"] == []
     assert data["partnerships"][first]["fee_ledger"] == []  # rework: nothing paid
-    assert [t.item for t in s.open("Delmålsvurdering")] == [first]  # back to the phase
+    [again] = s.open("Delmålsvurdering")  # back to the phase, due at the new deadline
+    assert again.item == first and again.due_at.date().isoformat() == "2026-09-15"
 
     # continued from a cold engine (a new Engine for every verb) mid-way
     s.engine = ColdEngine(engine)

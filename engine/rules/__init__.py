@@ -79,6 +79,7 @@ SCRIPT_HELPERS: dict[str, Callable] = {
     "open_partnerships": partnership.open_partnerships,
     "partners_to_review": partnership.to_review,
     "close_reviews": partnership.close_reviews,
+    "phase_review_due": partnership.review_due,
     "phase_summary": partnership.phase_summary,
     "combined_ledger": partnership.combined_ledger,
     "remaining_partners": partnership.remaining_partners,

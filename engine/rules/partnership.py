@@ -250,6 +250,22 @@ def to_review(partnerships: Mapping, phase: int) -> list[str]:
             if p.get("status") == "active" and p.get("phase_done", 0) < phase]
 
 
+def review_due(partnerships: Mapping, partner: str, phase: int) -> str:
+    """When a partner's review of ``phase`` is due: the newest rework deadline for the
+    phase, else the signing day plus the durations of phases 1..phase; "" when a
+    duration is not known."""
+    own = partnerships.get(partner) or {}
+    reworks = [r.get("rework_deadline") for r in own.get("reviews") or []
+               if r.get("phase") == phase and r.get("rework_deadline")]
+    if reworks:
+        return str(reworks[-1])
+    days = [c.get("duration_days") for c in own.get("contract") or []
+            if isinstance(c.get("phase"), int) and c["phase"] <= phase]
+    if not own.get("signed") or len(days) < phase or not all(isinstance(d, int) for d in days):
+        return ""
+    return date.fromordinal(as_date(own["signed"]).toordinal() + sum(days)).isoformat()
+
+
 def _phase_terms(partnership: Mapping, phase: int) -> dict:
     for row in partnership.get("contract") or []:
         if row.get("phase") == phase:

@@ -242,3 +242,14 @@ def test_all_partners_call_offs_share_one_ceiling():
     status = rules.ceiling_by_partner(calls, 220)
     assert status["used"] == 220 and status["remaining"] == 0
     assert status["partners"] == {"Alfa": 150, "Beta": 70}
+
+
+def test_a_review_is_due_after_the_phases_durations_or_at_the_rework_deadline():
+    start = opened()
+    assert rules.review_due(start, "Alfa", 1) == "2026-07-07"  # 8 April + 90 days
+    assert rules.review_due(start, "Alfa", 2) == "2026-10-05"  # + 90 more
+    again = rules.close_reviews(start, 1, [{"partner": "Alfa", "decision": "rework",
+                                            "rework_deadline": "2026-09-01"}], docs())
+    assert rules.review_due(again["partnerships"], "Alfa", 1) == "2026-09-01"
+    unknown = rules.open_partnerships(["Alfa"], docs(phase_plan=[]), [], "2026-04-08")
+    assert rules.review_due(unknown, "Alfa", 1) == ""
