@@ -575,5 +575,11 @@ ENGLISH.update({
     "Delmål": "Intermediate targets",
     "Varighed (dage)": "Duration (days)",
     "Vurderinger": "Reviews",
+    "Fasens vilkår i kontrakten": "The phase's terms in the contract",
+    "Partnerens honorarer udbetalt": "The partner's fees paid",
+    "Højst antal partnere": "Maximum number of partners",
+    "Faseplan": "Phase plan",
+    "En partners kontrakt kan ophøre efter en fase":
+        "One partner's contract may end after a phase",
 })
 

@@ -158,6 +158,15 @@ def field_label(key: str) -> str:
     return gettext(label) if label else key.rsplit(".", 1)[-1].replace("_", " ")
 
 
+# several partners: a partner's contract terms beside the milestone review
+FIELD_LABELS.update({
+    "phase_terms": "Fasens vilkår i kontrakten", "partner_fees": "Partnerens honorarer udbetalt",
+    "targets": "Delmål", "duration_days": "Varighed (dage)", "fee": "Honorar",
+    "max_partners": "Højst antal partnere", "phase_plan": "Faseplan",
+    "partner_reduction_allowed": "En partners kontrakt kan ophøre efter en fase",
+})
+
+
 EVENT_KINDS = {"started": "Startet", "completed": "Udført", "claimed": "Taget",
                "unclaimed": "Sat fri", "cancelled": "Aflyst", "timer_fired": "Tidsfrist udløb",
                "migrated": "Flyttet til ny procesversion",

@@ -98,8 +98,15 @@ def bidders(data: Mapping) -> list[dict]:
 def fees(data: Mapping) -> dict | None:
     """Fees paid against the agreed total (engine.rules.fees)."""
     development = _dict(_dict(data.get("tender_documents")).get("development"))
-    return fee_status(data.get("fee_ledger"), development.get("phases"),
-                      development.get("fee_per_phase"))
+    status = fee_status(data.get("fee_ledger"), development.get("phases"),
+                        development.get("fee_per_phase"))
+    several = partners(data)
+    if status is not None and len(several) > 1:  # the fees of every partner's contract
+        total = sum((p["fees"]["total"] for p in several if p["fees"]
+                     and p["fees"]["total"] is not None), Decimal(0))
+        status = dict(status, total=total, remaining=total - status["paid"],
+                      phases=sum(len(p["contract"]) for p in several))
+    return status
 
 
 def ceiling(data: Mapping) -> dict | None:

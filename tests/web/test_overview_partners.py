@@ -28,6 +28,8 @@ def test_the_page_shows_each_partners_contract_phases_and_fees(engine, clock, tm
     rows = {p["partner"]: p for p in overview.overview(engine.show(s.iid))["partners"]}
     assert rows[first]["fees"]["paid"] == 165000 and rows[first]["fees"]["total"] == 495000
     assert rows[second]["fees"]["paid"] == 0
+    fees = overview.overview(engine.show(s.iid))["fees"]  # both contracts together
+    assert fees["paid"] == 165000 and fees["total"] == 990000 and fees["phases"] == 6
 
 
 def test_no_partner_panel_before_the_contracts():
