@@ -49,7 +49,7 @@ def review(decision: str, met=(True, True), targets=("Prototype afprøvet",
             **extra}
 
 
-def awarded_and_signed(s, documents: dict) -> list[str]:
+def awarded_and_signed(s, documents: dict, terms=None) -> list[str]:
     s.to_development_until_award(documents)
     ranking = [r["bidder"] for r in s.data()["evaluation"]]
     s.at("2026-03-26")
@@ -61,7 +61,17 @@ def awarded_and_signed(s, documents: dict) -> list[str]:
     assert err.field == "award.partners" and "ranked" in err.hint
     s.do("Tildelingsbeslutning og underretning", "lea", award(s, ranking[:2]))
     s.tick("2026-04-08", 8)
-    s.sign("2026-04-08")
+    if terms is None:
+        s.sign("2026-04-08")
+    else:
+        contract = {"contract_signed": "2026-04-08", "signed_by": "Regionsdirektør",
+                    "complaints": []}
+        err = s.refused("Underskriv partnerskabskontrakt", "jens",
+                        dict(contract, contract_terms=[dict(terms(ranking[2]))]),
+                        "not one of the partners awarded")
+        assert err.field == "contract_terms[0].partner"
+        s.do("Underskriv partnerskabskontrakt", "jens",
+             dict(contract, contract_terms=[terms(ranking[1])]))
     return ranking[:2]
 
 
@@ -155,11 +165,21 @@ def test_two_partners_one_ended_after_phase_one_the_other_through_purchase(engin
 
 def test_both_partners_buy_within_one_shared_ceiling(scenario):
     s = scenario
+    negotiated = {"phase": 1, "targets": "Prototype afprøvet\nDatasikkerhed godkendt",
+                  "duration_days": 60, "fee": 150000}
     first, second = awarded_and_signed(s, two_partner_docs(
-        phases=1, phase_plan=[dict(PLAN[0], fee=165000)]))
+        phases=1, phase_plan=[dict(PLAN[0], fee=165000)]),
+        terms=lambda name: dict(negotiated, partner=name))
+    contracts = s.data()["partnerships"]
+    assert contracts[second]["contract"] == [{"phase": 1, "targets": [
+        "Prototype afprøvet", "Datasikkerhed godkendt"], "duration_days": 60, "fee": 150000}]
+    assert contracts[first]["contract"][0]["fee"] == 165000  # the tender documents' plan
     s.at("2026-08-01")
     for partner in (first, second):
         s.do("Delmålsvurdering", "lea", review("approve"), item=partner)
+    ledgers = {n: p["fee_ledger"] for n, p in s.data()["partnerships"].items()}
+    assert ledgers == {first: [{"phase": 1, "amount": 165000}],
+                       second: [{"phase": 1, "amount": 150000}]}
     s.at("2026-09-01")
     for partner in (first, second):
         s.do("Beslut købsoption", "lea", {"performance_met": True,
