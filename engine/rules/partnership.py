@@ -295,7 +295,8 @@ def check_review(docs: Mapping, partnerships: Mapping | None, partner: str | Non
                 hint="Record every intermediate target in the partnership contract, each "
                      "as met or not met.", field="intermediate_targets")
     if decision == "terminate":
-        if several:
+        active = [n for n, p in (partnerships or {}).items() if p.get("status") == "active"]
+        if several and len(active) > 1:  # ending one contract while others go on
             if development.get("partner_reduction_allowed") is not True:
                 raise RuleViolation(
                     f"The contract with {partner} cannot be ended after phase {phase}: the "
@@ -303,7 +304,7 @@ def check_review(docs: Mapping, partnerships: Mapping | None, partner: str | Non
                     "may be ended (Dir. art. 31(2)).",
                     hint="Approve or send the phase back for rework, or seek legal advice.",
                     field="phase_decision")
-        else:
+        else:  # the last (or only) partner: the partnership itself ends
             check_termination(development.get("termination_allowed") is True, phase)
         return
     if decision == "rework":

@@ -253,3 +253,20 @@ def test_a_review_is_due_after_the_phases_durations_or_at_the_rework_deadline():
     assert rules.review_due(again["partnerships"], "Alfa", 1) == "2026-09-01"
     unknown = rules.open_partnerships(["Alfa"], docs(phase_plan=[]), [], "2026-04-08")
     assert rules.review_due(unknown, "Alfa", 1) == ""
+
+
+def test_ending_the_last_remaining_partner_ends_the_partnership():
+    """Once only one partner is left, ending its contract ends the partnership: the
+    announced termination applies, not the reduction of partners."""
+    left = rules.close_reviews(opened(), 1, [{"partner": "Beta", "decision": "terminate"},
+                                             {"partner": "Alfa", "decision": "approve",
+                                              "targets": [{"target": "Prototype", "met": True},
+                                                          {"target": "Datasikkerhed",
+                                                           "met": True}]}],
+                               docs())["partnerships"]
+    data = submitted("terminate", targets=("Klinisk test",), met=(False,))
+    rules.check_review(docs(partner_reduction_allowed=False), left, "Alfa", 2, data, TODAY)
+    with pytest.raises(RuleViolation) as err:
+        rules.check_review(docs(partner_reduction_allowed=False, termination_allowed=False),
+                           left, "Alfa", 2, data, TODAY)
+    assert err.value.field == "termination_allowed" and "did not announce" in err.value.message
