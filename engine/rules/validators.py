@@ -266,7 +266,8 @@ def award(data: dict, submitted: dict, today: date) -> None:
             hint=f"The winner is {' or '.join(best) or 'the tender ranked first'}.",
             field="award.winner")
     partnership.check_partners(partnership.awarded(decision), data.get("evaluation") or [],
-                               tender_documents.with_defaults(data["tender_documents"]))
+                               tender_documents.with_defaults(
+                                   data.get("tender_documents") or {}))
     verification.check_winner_documentation(decision["winner"], decision.get("documentation"),
                                             decision["notified"], today)
     award_rules.check_real_text(decision["advantages"], "award.advantages",
