@@ -266,6 +266,8 @@ def test_four_roles_take_a_partnership_from_the_need_to_the_award(chromium,  # n
     w.task("Registrer ansøgninger", {"applicants": [
         {"name": name, "cvr": str(30_000_000 + i), "received": str(day(40 + i % 5)),
          "espd": espd} for i, name in enumerate(APPLICANTS)]}, "applications")
+    waiting = page.locator("#h-waiting + table").inner_text()  # the partnership page
+    assert all(f"Vurder egnethed: {name}" in waiting for name in APPLICANTS), waiting
 
     # the evaluator assesses each applicant in its own task, which names the applicant
     w.login("evaluator")
