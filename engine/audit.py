@@ -120,11 +120,13 @@ def append(session: Session, instance: Instance, kind: str, actor: str, at: date
     at = at.astimezone(UTC)
     task_id, spec, title, nth = (task.id, task.spec, task.title, task.nth) if task else (
         None, None, None, None)
+    item = getattr(task, "item", None)
     stored = state_digest(instance.state)  # the state as it is saved with this event
     digest = event_hash(instance.last_hash or GENESIS, instance.id, seq, kind, actor, at,
                         task_id, spec, nth, data, snapshot, stored)
     event = Event(instance_id=instance.id, seq=seq, kind=kind, actor=actor, at=at,
                   task_id=task_id, task_spec=spec, task_title=title, task_nth=nth,
+                  task_item=item[:200] if item else None,
                   data=data, snapshot=snapshot, prev_hash=instance.last_hash or GENESIS,
                   hash=digest, state_digest=stored)
     session.add(event)

@@ -95,3 +95,90 @@ def validate(schema: dict, data: object, *, form: str = "") -> dict:
         raise InvalidData(f"the form is not valid: {summary}", errors=errors,
                           hint="correct the fields named and submit again")
     return data
+
+
+# ------------------------------------------------------------- choices from the data
+# A form field may name the procedure's data it must be picked from ("x-options-from"):
+# "bidders" (a list of names), "applicants.name" (one field of each row) or
+# {"from": "tender_documents.evaluation_model.quality_criteria", "value": "id",
+#  "label": "name"}. The web form shows a list; a value not on it is refused.
+OPTIONS = "x-options-from"
+
+
+def options(spec: dict, data: object) -> list[tuple[str, str]] | None:
+    """The (value, label) choices of a field with "x-options-from", read from ``data``
+    (the task's data); None when the field has none or the data holds no such list."""
+    source = spec.get(OPTIONS) if isinstance(spec, dict) else None
+    if isinstance(source, str):
+        source = {"from": source}
+    if not isinstance(source, dict) or not isinstance(source.get("from"), str):
+        return None
+    found = _collect(data, source["from"].split("."))
+    if found is None:
+        return None
+    value_key, label_key = source.get("value"), source.get("label")
+    result: dict[str, str] = {}
+    for item in found:
+        if isinstance(item, dict) and value_key:
+            value, label = item.get(value_key), item.get(label_key or value_key)
+            label = f"{value}: {label}" if label_key and label not in (None, "", value) \
+                else value
+        else:
+            value = label = item
+        if isinstance(value, str | int) and not isinstance(value, bool) and str(value):
+            result.setdefault(str(value), str(label))
+    return list(result.items())
+
+
+def _collect(value: object, parts: list[str]) -> list | None:
+    """The values at a dotted path; a list met on the way is read item by item
+    ("applicants.name" -> every applicant's name). None if the path leads nowhere."""
+    for i, part in enumerate(parts):
+        if isinstance(value, list) and not part.isdigit():
+            items = [_collect(item, parts[i:]) for item in value]
+            return [v for found in items if found is not None for v in found]
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+        if value is None:
+            return None
+    if isinstance(value, dict):
+        return list(value)
+    return value if isinstance(value, list) else [value]
+
+
+def check_options(schema: dict, submitted: dict, data: object) -> None:
+    """Refuse a value that is not among the choices its field is picked from (the
+    bidders, applicants or criteria the procedure holds), naming the field."""
+    errors: dict[str, str] = {}
+    hints: list[str] = []
+    _check_choices(schema, submitted, data, "", errors, hints)
+    if errors:
+        where = next(iter(errors))
+        raise InvalidData(f"{where}: {errors[where]}", field=where, errors=errors,
+                          hint=hints[0])
+
+
+def _check_choices(spec: dict, value: object, data: object, where: str,
+                   errors: dict[str, str], hints: list[str]) -> None:
+    if not isinstance(spec, dict):
+        return
+    choices = options(spec, data)
+    if choices is not None and isinstance(value, str | int) and not isinstance(value, bool):
+        allowed = [v for v, _label in choices]
+        if str(value) not in allowed:
+            errors[where] = f"{value!r} is not among the choices the procedure holds"
+            hints.append("choose one of: " + ", ".join(allowed) if allowed
+                         else "nothing can be chosen yet")
+        return
+    if isinstance(value, dict):
+        for key, sub in (spec.get("properties") or {}).items():
+            if key in value:
+                _check_choices(sub, value[key], data, f"{where}.{key}" if where else key,
+                               errors, hints)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_choices(spec.get("items") or {}, item, data, f"{where}.{i}", errors, hints)

@@ -167,6 +167,9 @@ class Event(Base):
     task_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     task_spec: Mapped[str | None] = mapped_column(String(200), nullable=True)
     task_title: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    # the item of a multi-instance task (which applicant, which bidder): not hashed, like
+    # the title; migration 0015
+    task_item: Mapped[str | None] = mapped_column(String(200), nullable=True)
     # which of the ready tasks with this spec it was, so replay can find it again
     task_nth: Mapped[int | None] = mapped_column(Integer, nullable=True)
     data: Mapped[dict | None] = mapped_column(JSON, nullable=True)

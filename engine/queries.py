@@ -154,6 +154,8 @@ def task_form(s: Session, loaded: store.Store, actor: Actor, task_id: str,
             if task else {},
             "basis": wfl.basis(access.mask_sealed(task.data, wfl.meta(wf), now),
                                task.task_spec) if task else {},
+            "changes": wfl.changes(access.mask_sealed(task.data, wfl.meta(wf), now),
+                                   task.task_spec) if task else None,
             "instance": access.summary(instance, _authority(s, instance))}
 
 
@@ -162,7 +164,7 @@ def history(s: Session, actor: Actor | None, instance_id: str,
     instance = readable(s, actor, instance_id)
     meta = wfl.stored_meta(instance.state)
     return [{"seq": e.seq, "kind": e.kind, "actor": e.actor, "at": e.at.isoformat(),
-             "task": e.task_title, "task_spec": e.task_spec,
+             "task": wfl.label(e.task_title, e.task_item), "task_spec": e.task_spec,
              "data": access.mask_sealed(e.data or {}, meta, now), "hash": e.hash}
             for e in audit.history(s, instance_id)]
 

@@ -105,7 +105,7 @@ class Step:
     kind: str
     actor: str
     at: datetime
-    task: str | None          # the task's title
+    task: str | None          # the task's title, with its subject ("…: Alfa Care")
     task_spec: str | None
     data: dict                # the data submitted with the event
     patch: list[dict]         # JSON Patch from the instance data before to after
@@ -342,7 +342,8 @@ def _steps(engine, record: _Record, now: datetime, faithful: bool) -> list[Step]
         after_m = access.mask_sealed(after, meta, now)
         completed, active, waiting = element_states(wf)
         result.append(Step(
-            event.seq, event.kind, event.actor, event.at, event.task_title,
+            event.seq, event.kind, event.actor, event.at,
+            wfl.label(event.task_title, event.task_item),
             event.task_spec, access.mask_sealed(event.data or {}, meta, now),
             jsonpatch.make_patch(before_m, after_m).patch, after_m,
             completed, active, waiting, matches))

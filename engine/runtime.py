@@ -182,7 +182,7 @@ class Engine:
                 claims.release(s, row, actor)
             now = self.now()
             instance.updated_at = now  # bumps lock_version: serializes the audit chain
-            ref = wfl.TaskRef(row.id, row.spec, row.title, None)
+            ref = wfl.TaskRef(row.id, row.spec, row.title, None, row.item)
             audit.append(s, instance, "claimed" if claim else "unclaimed", actor.name, now,
                          task=ref)
             store.commit(uow)
@@ -208,6 +208,7 @@ class Engine:
             now = self.now()
             ref = wfl.ref(wf, task)
             steps.validate(task, submitted, now)
+            steps.check_choices(parsed, task, submitted)
             with portfolio.scope(s, instance.id):
                 steps.submit(wf, task, submitted, now)
             claims.hold_for_completion(s, row, actor)

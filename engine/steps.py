@@ -91,6 +91,14 @@ def validate(task, submitted: dict, now: datetime) -> None:
                               now.astimezone(clock.LOCAL_ZONE).date())
 
 
+def check_choices(parsed: specs.ParsedModel, task, submitted: dict) -> None:
+    """Values the form picks from the procedure's lists (bidders, applicants, criteria)
+    must be on them; checked after the domain rules, whose refusals say more."""
+    schema = specs.find_form(parsed.forms, specs.form_name(task.task_spec) or "")
+    if schema:
+        forms.check_options(schema, submitted, task.data)
+
+
 def _record_locks_and_seals(wf: BpmnWorkflow, task, props: dict, submitted: dict) -> None:
     meta = wfl.meta(wf)
     for key in filter(None, (k.strip() for k in props.get("locks", "").split(","))):

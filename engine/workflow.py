@@ -101,6 +101,7 @@ class TaskRef:
     spec: str
     title: str
     nth: int | None
+    item: str | None = None  # the applicant or bidder a multi-instance task is for
 
 
 def new(parsed, script_engine) -> BpmnWorkflow:
@@ -169,7 +170,7 @@ def ready_human_tasks(wf: BpmnWorkflow) -> list:
 def ref(wf: BpmnWorkflow, task) -> TaskRef:
     same = [t for t in ready_human_tasks(wf) if t.task_spec.name == task.task_spec.name]
     nth = next((i for i, t in enumerate(same) if t.id == task.id), 0)
-    return TaskRef(str(task.id), task.task_spec.name, title(task), nth)
+    return TaskRef(str(task.id), task.task_spec.name, title(task), nth, item(task))
 
 
 def find(wf: BpmnWorkflow, spec: str, nth: int):
@@ -195,6 +196,12 @@ def get_task(wf: BpmnWorkflow, task_id: str):
 
 def title(task) -> str:
     return task.task_spec.bpmn_name or task.task_spec.name
+
+
+def label(title: str | None, item: str | None) -> str | None:
+    """A task as lists name it: "Vurder egnethed: Alfa Care" (the title alone for a
+    task that is not about one item)."""
+    return f"{title}: {item}" if title and item else title
 
 
 def item(task) -> str | None:
@@ -244,6 +251,35 @@ def basis(data: dict, task_spec) -> dict:
         if key and value not in (None, "", [], {}):
             result[key] = value
     return result
+
+
+def changes(data: dict, task_spec) -> list[dict] | None:
+    """What changed since the earlier version a decision task compares with (the
+    ``changes`` property "CURRENT since EARLIER", dotted paths into ``data``, where
+    -1 is a list's last entry: "tender_documents since
+    tender_document_reviews.-1.tender_documents"); None when there is no earlier
+    version, e.g. at the first review."""
+    from .data_diff import changed_fields
+
+    spec = properties(task_spec).get("changes", "")
+    current, _since, earlier = spec.partition(" since ")
+    if not current.strip() or not earlier.strip():
+        return None
+    before = _at(data, earlier.strip())
+    return None if before is None else changed_fields(before, _at(data, current.strip()))
+
+
+def _at(data: object, path: str) -> object:
+    value = data
+    for part in path.split("."):
+        if isinstance(value, dict):
+            value = value.get(part)
+        elif isinstance(value, list) and part.lstrip("-").isdigit() \
+                and -len(value) <= int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return None
+    return value
 
 
 def properties(task_spec) -> dict:

@@ -58,6 +58,7 @@ ENGLISH = {
     "Felt": "Field", "Før": "Before", "Efter": "After", "Vis som JSON": "Show as JSON",
     "Tilpas": "Fit", "Zoom ind": "Zoom in", "Zoom ud": "Zoom out",
     "Ændringer": "Changes", "verificeret": "verified",
+    "Alle hændelser": "All events", "Hændelse {seq}": "Event {seq}",
 }
 
 

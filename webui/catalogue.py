@@ -57,6 +57,11 @@ ENGLISH: dict[str, str] = {
     "Fjern række {n}": "Remove row {n}",
     "Tilføj række": "Add row",
     "– vælg –": "– choose –",
+    "Ændret siden sidste udkast": "Changed since the last draft",
+    "Intet er ændret siden sidste udkast.": "Nothing has changed since the last draft.",
+    "Værdien findes ikke blandt dem, proceduren kender. Vælg en af mulighederne på listen.":
+        "The value is not among those the procedure holds. Choose one of the options on "
+        "the list.",
     "Vedhæftet": "Attached",
     "bytes": "bytes",
     "Vælg en ny fil for at erstatte den.": "Choose a new file to replace it.",

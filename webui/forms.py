@@ -25,6 +25,8 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from engine.forms import OPTIONS, options
+
 ROWS = "__rows"
 STORED = "__stored"
 FILE_KEYS = frozenset({"filename", "sha256", "size"})
@@ -193,6 +195,28 @@ class _Renamed:
         return self.raw.getlist(self._key(key))
 
 
+def with_options(schema: dict, data: Mapping) -> dict:
+    """``schema`` with each "x-options-from" field turned into a list to pick from: its
+    choices (from the task's ``data``) become the field's enum, and a list of names
+    becomes a set of boxes to tick. A field whose list the data does not hold yet stays
+    as it is."""
+    if not isinstance(schema, dict):
+        return schema
+    result = dict(schema)
+    choices = options(schema, data)
+    if choices is not None:
+        result["enum"] = [value for value, _label in choices]
+        result["x-enumNames"] = [label for _value, label in choices]
+        if schema.get("default") not in result["enum"]:
+            result.pop("default", None)
+    if isinstance(schema.get("properties"), dict):
+        result["properties"] = {k: with_options(v, data)
+                                for k, v in schema["properties"].items()}
+    if isinstance(schema.get("items"), dict):
+        result["items"] = with_options(schema["items"], data)
+    return result
+
+
 def _enum_value(value) -> str:
     if value is None:
         return ""
@@ -218,8 +242,8 @@ def prefilled(schema: dict, data: Mapping, context: Mapping) -> dict:
             found = _path(sub["x-prefill"], data, context)
             mapping = sub.get("x-prefill-map")
             if isinstance(found, list) and isinstance(mapping, dict):  # one row per item
-                found = [{field: item.get(source) for field, source in mapping.items()}
-                         for item in found if isinstance(item, Mapping)]
+                found = [{field: _mapped(item, source) for field, source in mapping.items()}
+                         for item in found if isinstance(item, Mapping | str)]
             if found is not None:
                 result[key] = found
         elif sub.get("type") == "object" and "properties" in sub:
@@ -228,6 +252,14 @@ def prefilled(schema: dict, data: Mapping, context: Mapping) -> dict:
             if filled:
                 result[key] = filled
     return result
+
+
+def _mapped(item, source: str):
+    """One prefilled row's field: the item itself ("$item", for a list of names) or
+    one of its fields."""
+    if source == "$item":
+        return item
+    return item.get(source) if isinstance(item, Mapping) else None
 
 
 def _path(path: str, data: Mapping, context: Mapping):
@@ -327,6 +359,10 @@ def too_many_rows(form) -> str | None:
             return remove
     return None
 
+
+# a value to pick from the procedure's own lists that is not on the list (a tampered form)
+NOT_HELD = ("Værdien findes ikke blandt dem, proceduren kender. Vælg en af "
+            "mulighederne på listen.")
 
 _MESSAGES = (  # jsonschema's English -> what a Danish user reads (the UI translates back)
     (re.compile(r"is a required property$"), "Skal udfyldes.", ()),
@@ -468,6 +504,8 @@ def _parse_value(schema: dict, name: str, form, files, store, old, out: Parsed,
     if kind == "multi":
         chosen = form.getlist(name)
         allowed = {_enum_value(o): o for o in schema["items"]["enum"]}
+        if OPTIONS in schema["items"] and any(c not in allowed for c in chosen):
+            out.errors[name] = NOT_HELD
         return [allowed[c] for c in chosen if c in allowed]
     if kind == "file":
         return _parse_file(name, form, files, store, old, out)
@@ -479,7 +517,7 @@ def _parse_value(schema: dict, name: str, form, files, store, old, out: Parsed,
         for option in schema["enum"]:
             if _enum_value(option) == text:
                 return option
-        out.errors[name] = "Vælg en af mulighederne."
+        out.errors[name] = NOT_HELD if OPTIONS in schema else "Vælg en af mulighederne."
         return text
     if kind == "lines":
         return [line.strip() for line in text.splitlines() if line.strip()]

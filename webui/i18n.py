@@ -147,7 +147,7 @@ FIELD_LABELS = {
     "contract_end": "Kontrakten udløber", "ceiling": "Kontraktloft",
     "ipr": "Immaterielle rettigheder", "id": "Nr.", "text": "Tekst", "name": "Navn",
     "weight": "Vægt", "version": "Udkast", "approved": "Godkendt", "comment": "Bemærkning",
-    "bidder": "Tilbudsgiver", "rank": "Placering", "total": "Samlet point",
+    "bidder": "Tilbudsgiver", "applicant": "Ansøger", "rank": "Placering", "total": "Samlet point",
     "quality_points": "Kvalitetspoint", "price_points": "Prispoint", "phase": "Fase",
     "amount": "Beløb",
 }

@@ -94,10 +94,16 @@ def _check_may_work_on(task) -> None:
 @bp.get("/<task_id>")
 @login_required
 def form(task_id: str):
-    info = engine().task_form(task_id, current_user.name)
+    info = _with_choices(engine().task_form(task_id, current_user.name))
     context = {"$user": {"name": current_user.name, "authority": current_user.authority}}
     fields = forms.build(info["schema"], forms.prefilled(info["schema"], info["data"], context))
     return _render(info, fields, {})
+
+
+def _with_choices(info: dict) -> dict:
+    """The task's form with the lists its fields are picked from (bidders, applicants,
+    criteria) taken from the procedure's data."""
+    return {**info, "schema": forms.with_options(info["schema"], info["data"])}
 
 
 def _render(info: dict, fields, errors: dict, status: int = 200):
@@ -115,7 +121,7 @@ def _render(info: dict, fields, errors: dict, status: int = 200):
 def complete(task_id: str):
     instance_id = request.form.get("instance_id", "")
     try:
-        info = engine().task_form(task_id, current_user.name)
+        info = _with_choices(engine().task_form(task_id, current_user.name))
     except NotFound:
         return _gone(instance_id)
     _check_may_work_on(info["task"])  # who may, before anything is read

@@ -119,7 +119,10 @@ def test_the_award_shows_the_ranking_and_preselects_rank_one(web):
                                            "management_comment": ""})
     _tid, html = page(client, engine, d, "Tildelingsbeslutning og underretning")
     assert "Samlet point" in html and bidders[0] in html
-    assert f'name="award.winner" value="{bidders[0]}"' in html
+    winner = html[html.index('name="award.winner"'):]
+    winner = winner[:winner.index("</select>")]  # picked from the ranking, rank 1 chosen
+    assert f'<option value="{bidders[0]}" selected>' in winner
+    assert all(f'<option value="{b}"' in winner for b in bidders)
     table = client.get(f"/instances/{d.iid}/evaluation").get_data(as_text=True)
     row = table[table.index(bidders[0], table.index("<tbody")):]
     assert "<td class=\"num\">9</td>" in row[:600]  # the sub-criterion scores, not "–"
