@@ -264,6 +264,7 @@ ENGLISH: dict[str, str] = {
     "Tidsfristen fejlede": "The timer failed",
     "Prøvede tidsfristen igen": "Retried the timer",
     "Markerede fejlen som løst": "Marked the failure as resolved",
+    "Brev dannet": "Letter made",
     # bounded input, uploads and login (webui/security.py, files.py, auth.py)
     "Adressen indeholder et tegn, der ikke kan bruges (NUL).":
         "The address contains a character that cannot be used (NUL).",
