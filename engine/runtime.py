@@ -244,6 +244,13 @@ class Engine:
             instance.status = "cancelled"
             store.commit(uow)
 
+    def may_cancel(self, instance_id: str, user: str) -> bool:
+        """Whether ``user`` may cancel the instance (engine/access.py)."""
+        with self.uow() as uow:
+            s = uow.session
+            instance = queries.readable(s, self.users.actor(s, user), instance_id)
+            return access.may_cancel(self.users.actor(s, user), instance)
+
     # ----------------------------------------------------------------- letters
     def letters(self, instance_id: str, user: str | None = None) -> list[dict]:
         """The letters sent to the procedure's participants (UBL § 171), oldest first."""

@@ -270,8 +270,11 @@ def cancellation_letter(head: dict, addressee: str, reason: str, dated: date | s
 def participants(data: dict) -> list[str]:
     """Every applicant and bidder known so far, in the order they came in."""
     names: list[str] = []
-    for item in [*_list(data.get("applicants")), *_list(data.get("bidders"))]:
-        name = _text(item.get("name")) if isinstance(item, dict) else _text(item)
+    tenders = [t for key in ("initial_tenders", "final_tenders")
+               for t in _list(data.get(key))]
+    for item in [*_list(data.get("applicants")), *_list(data.get("bidders")), *tenders]:
+        name = _text(item.get("name") or item.get("bidder")) if isinstance(item, dict) \
+            else _text(item)
         if name and name not in names:
             names.append(name)
     return names
