@@ -268,10 +268,10 @@ def cancellation_letter(head: dict, addressee: str, reason: str, dated: date | s
 
 
 def participants(data: dict) -> list[str]:
-    """Every applicant and bidder known so far, in the order they came in."""
+    """Every applicant and bidder known so far, in the order they came in (final
+    tenders name no one new: they may still be sealed, and their bidders are known)."""
     names: list[str] = []
-    tenders = [t for key in ("initial_tenders", "final_tenders")
-               for t in _list(data.get(key))]
+    tenders = _list(data.get("initial_tenders"))
     for item in [*_list(data.get("applicants")), *_list(data.get("bidders")), *tenders]:
         name = _text(item.get("name") or item.get("bidder")) if isinstance(item, dict) \
             else _text(item)

@@ -121,7 +121,7 @@ def test_several_partners_are_named_in_rank_order():
 # --------------------------------------------------------------- cancellation
 def test_every_participant_gets_the_cancellation_reason():
     data = {"applicants": [{"name": "A"}, {"name": "B"}], "bidders": ["A"],
-            "final_tenders": [{"bidder": "C"}]}
+            "initial_tenders": [{"bidder": "C"}], "final_tenders": [{"bidder": "D"}]}
     letters = content.cancellation_letters(HEAD, data, "Behovet er bortfaldet.",
                                            "2026-12-10")
     assert [lt["addressee"] for lt in letters] == ["A", "B", "C"]
