@@ -110,7 +110,7 @@ def selection_letters(head: dict, data: dict) -> list[dict]:
     invited = [n for n in _list(selection.get("invited")) if isinstance(n, str)]
     reasons = {_text(r.get("applicant")): _text(r.get("reason"))
                for r in _list(selection.get("rejected")) if isinstance(r, dict)}
-    dated = data.get("invitations_sent")
+    dated = str(data.get("invitations_sent"))
     applicants = [_text(a.get("name")) if isinstance(a, dict) else _text(a)
                   for a in _list(data.get("applicants"))]
     for name in [*invited, *reasons]:
@@ -224,7 +224,7 @@ def award_letters(head: dict, data: dict) -> list[dict]:
     award = _dict(data.get("award"))
     notification = _dict(data.get("award_notification"))
     winners = _winners(award)
-    standstill_end = data.get("standstill_end") or notification.get("standstill_end")
+    standstill_end = str(data.get("standstill_end") or notification.get("standstill_end"))
     deadlines = _text(notification.get("complaint_deadlines")) or \
         COMPLAINT_DEADLINES.format(standstill=danish_date(standstill_end))
     evaluation = {_text(r.get("bidder")): r for r in _list(data.get("evaluation"))
@@ -247,7 +247,7 @@ def award_letters(head: dict, data: dict) -> list[dict]:
                "rejected": rejected.get(name)}
         letters.append(award_letter(head, name, winners, _text(award.get("advantages")),
                                     _text(award.get("negotiation_account")),
-                                    award.get("notified"), standstill_end, deadlines, own,
+                                    str(award.get("notified")), standstill_end, deadlines, own,
                                     _fees(_dict(data.get("tender_documents")))))
     return letters
 
