@@ -20,6 +20,7 @@ longer matches its event.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import select
@@ -41,11 +42,17 @@ def _dict(value) -> dict:
 
 
 def compose(kind: str, submitted: dict | None, current: dict, completed: bool,
-            head: dict, today) -> list[dict]:
+            heading: Callable[[], dict], today) -> list[dict]:
     """The letters this step decides (pure: from the step's kind, what was submitted
-    and the data after it)."""
+    and the data after it; ``heading`` gives the sender and procedure when needed)."""
     submitted = submitted or {}
     letters: list[dict] = []
+    decides = kind == "cancelled" or kind == "completed" and (
+        bool({"invitations_sent", "revised_tenders", "award"} & set(submitted))
+        or completed and bool(current.get("cancellation_reason")))
+    if not decides:
+        return letters
+    head = heading()
     if kind == "cancelled":
         letters += content.cancellation_letters(head, current, str(submitted.get("reason")),
                                                 today)
@@ -72,10 +79,14 @@ def after_save(s: Session, instance: Instance, kind: str, actor: str, now: datet
     """Make and record the letters this step decides (nothing is committed here)."""
     if kind not in ("completed", "cancelled"):
         return []
-    authority = s.get(Authority, instance.authority_id)
-    head = content.heading(current, authority.name if authority else "", instance.title)
+
+    def heading() -> dict:
+        authority = s.get(Authority, instance.authority_id)
+        return content.heading(current, authority.name if authority else "", instance.title)
+
     today = now.astimezone(LOCAL_ZONE).date()
-    letters = compose(kind, submitted, current, instance.status == "completed", head, today)
+    letters = compose(kind, submitted, current, instance.status == "completed", heading,
+                      today)
     if not letters:
         return []
     made = set(s.execute(select(Letter.kind, Letter.batch, Letter.addressee)
