@@ -92,6 +92,25 @@ def check_may_manage(who: Actor, instance: Instance) -> None:
         raise NotFound(f"no instance {instance.id}", hint="see the instances of your authority")
 
 
+CANCELLING_GROUPS = ("Indkøb", "Ledelse", "Facilitator")
+
+
+def may_cancel(who: Actor, instance: Instance) -> bool:
+    """Staff of the instance's authority who lead procedures (procurement, management,
+    a joint process's facilitator) may cancel one; evaluators, lawyers and auditors
+    may not."""
+    return not who.is_auditor and instance.authority_id == who.authority_id and \
+        bool(set(CANCELLING_GROUPS) & set(who.groups))
+
+
+def check_may_cancel(who: Actor, instance: Instance) -> None:
+    check_may_manage(who, instance)
+    if not may_cancel(who, instance):
+        raise Forbidden(f"{who.name} may not cancel a procedure: only the groups "
+                        f"{', '.join(CANCELLING_GROUPS)} may",
+                        hint="ask procurement or management to cancel it")
+
+
 def check_may_work_on(who: Actor, instance: Instance, task: OpenTask) -> None:
     if who.is_auditor or task.authority_id != who.authority_id:
         check_may_manage(who, instance)

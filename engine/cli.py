@@ -306,6 +306,55 @@ def show(ctx, instance, as_json):
 
 
 @main.command()
+@click.argument("instance")
+@click.option("--as", "user", default=None, help="Read as this user (their access applies).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@refusals
+def letters(ctx, instance, user, as_json):
+    """The letters sent to INSTANCE's participants (UBL § 171), oldest first."""
+    rows = _engine(ctx).letters(instance, user=user)
+    _out(as_json, rows, [f"{r['id']}  {r['dated']}  {r['kind']:<12}  {r['addressee']}  "
+                         f"{r['subject']}" for r in rows] or ["no letters"])
+
+
+@main.command()
+@click.argument("letter_id", type=int)
+@click.option("--as", "user", default=None, help="Read as this user (their access applies).")
+@click.option("--pdf", "pdf_file", default=None, type=click.Path(dir_okay=False),
+              help="Write the letter as PDF to this file.")
+@click.option("--html", "html_file", default=None, type=click.Path(dir_okay=False),
+              help="Write the letter as HTML to this file.")
+@click.pass_context
+@refusals
+def letter(ctx, letter_id, user, pdf_file, html_file):
+    """One letter: its text, or written as PDF or HTML (--pdf FILE, --html FILE)."""
+    from .letters import render
+
+    row = _engine(ctx).letter(letter_id, user=user)
+    for name, make in ((pdf_file, render.pdf), (html_file, render.html)):
+        if not name:
+            continue
+        made = make(row)
+        try:
+            Path(name).write_bytes(made if isinstance(made, bytes) else made.encode("utf-8"))
+        except OSError as err:
+            _fail(f"cannot write {name}: {err.strerror}")
+        click.echo(f"letter {letter_id} written to {name}")
+    if pdf_file or html_file:
+        return
+    text = row["content"]
+    click.echo(f"{text['sender']} til {text['addressee']}, {text['dated']}")
+    click.echo(text["subject"])
+    for paragraph in text["paragraphs"]:
+        click.echo("\n" + paragraph)
+    click.echo("\n" + text["legal"])
+    if not row["intact"]:
+        click.echo(f"warning: letter {letter_id} no longer matches its audit event "
+                   f"{row['event_seq']}", err=True)
+
+
+@main.command()
 @click.option("--now", "now", default=None, help="ISO time to fire timers at (default: now)")
 @click.pass_context
 @refusals

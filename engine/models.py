@@ -5,6 +5,7 @@
 - ``open_tasks`` indexes the open human tasks so task lists never deserialize workflows.
 - ``events`` is the append-only audit log, hash-chained per instance.
 - ``incidents`` records instances whose timers failed (engine/incidents.py).
+- ``letters`` keeps the letters sent to participants (UBL § 171; engine/letters/).
 """
 from __future__ import annotations
 
@@ -407,3 +408,26 @@ class JointSummary(Base):
         ForeignKey("instances.id", ondelete="CASCADE"), primary_key=True)
     data: Mapped[dict] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Letter(Base):
+    """A letter to one participant (UBL § 171: selection, reduction, award,
+    cancellation), made in the unit of work of the step that decided it. Written once,
+    never changed: the audit event ``letter`` (``event_seq``) records its digest."""
+
+    __tablename__ = "letters"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[str] = mapped_column(
+        ForeignKey("instances.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    batch: Mapped[str] = mapped_column(String(40), default="")
+    addressee: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(500))
+    dated: Mapped[str] = mapped_column(String(10))  # ISO date of the letter
+    content: Mapped[dict] = mapped_column(JSON)
+    digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the canonical content
+    event_seq: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_by: Mapped[str] = mapped_column(String(100))
+    __table_args__ = (UniqueConstraint("instance_id", "kind", "batch", "addressee",
+                                       name="uq_letters_addressee"),)

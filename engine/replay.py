@@ -34,8 +34,10 @@ from .errors import NotFound, OpiflowError
 from .models import Authority, Event, Instance
 
 CHANGES_WORKFLOW = ("started", "completed", "timer_fired", "cancelled", "migrated")
-# events that record an act without changing the workflow (claims, timer incidents)
-KEEPS_WORKFLOW = ("claimed", "unclaimed", "incident", "incident_retried", "incident_resolved")
+# events that record an act without changing the workflow (claims, timer incidents,
+# letters made at a step: engine/letters)
+KEEPS_WORKFLOW = ("claimed", "unclaimed", "incident", "incident_retried", "incident_resolved",
+                  "letter")
 
 
 @dataclass(frozen=True)
@@ -254,7 +256,8 @@ def _compare_stored(record: _Record, wf, engine) -> Divergence | None:
         return Divergence(None, reason + " (data)")
     if wfl.meta(stored) != wfl.meta(wf):
         return Divergence(None, "the stored locked or sealed keys differ from the replay")
-    expected = ("cancelled" if record.events and record.events[-1].kind == "cancelled"
+    changes = [e.kind for e in record.events if e.kind in CHANGES_WORKFLOW]
+    expected = ("cancelled" if changes and changes[-1] == "cancelled"
                 else "completed" if wf.is_completed() else "running")
     if record.instance.status != expected:
         return Divergence(None, f"the stored status is {record.instance.status}, "

@@ -14,7 +14,7 @@ import re
 
 from .models import Base
 
-APPEND_ONLY = ("events",)
+APPEND_ONLY = ("events", "letters")  # the record: written once, never changed
 NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
 

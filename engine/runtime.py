@@ -218,17 +218,25 @@ class Engine:
             self.store.remember((instance.id, instance.lock_version), (parsed, wf))
             return instance.id
 
-    def cancel(self, instance_id: str, user: str, reason: str) -> None:
-        if not (reason or "").strip():
-            raise InvalidData("a cancellation needs a reason", field="reason",
-                              hint="say why the procedure is cancelled")
+    def cancel(self, instance_id: str, user: str, reason: str,
+               expected_version: int | None = None) -> None:
+        """Cancel a running procedure with its reason (rules/cancellation.py): recorded
+        in the audit log, stated in the report, and sent in a letter to every
+        participant known so far (engine/letters), all in this unit of work."""
+        from .rules.cancellation import check_reason
+
+        reason = check_reason(reason)
         with self.uow() as uow:
             s = uow.session
             actor = self.users.actor(s, user)
             instance = store.instance(s, instance_id)
-            access.check_may_manage(actor, instance)
+            access.check_may_cancel(actor, instance)
             if instance.status != "running":
-                raise Conflict(f"the instance is {instance.status}, not running")
+                raise Conflict(f"the instance is {instance.status}, not running",
+                               hint="reload the page: someone else ended it")
+            if expected_version is not None and expected_version != instance.lock_version:
+                raise Conflict("the procedure changed since you opened the form",
+                               hint="reload the page and check the procedure first")
             _parsed, wf = self.store.load(s, instance)
             now = self.now()
             steps.cancel(wf, now)
@@ -236,6 +244,37 @@ class Engine:
                             data={"reason": reason})
             instance.status = "cancelled"
             store.commit(uow)
+
+    def may_cancel(self, instance_id: str, user: str) -> bool:
+        """Whether ``user`` may cancel the instance (engine/access.py)."""
+        with self.uow() as uow:
+            s = uow.session
+            instance = queries.readable(s, self.users.actor(s, user), instance_id)
+            return access.may_cancel(self.users.actor(s, user), instance)
+
+    # ----------------------------------------------------------------- letters
+    def letters(self, instance_id: str, user: str | None = None) -> list[dict]:
+        """The letters sent to the procedure's participants (UBL § 171), oldest first."""
+        from .letters import records
+
+        with self.uow() as uow:
+            s = uow.session
+            queries.readable(s, self._who(s, user), instance_id)
+            return records.listing(s, instance_id)
+
+    def letter(self, letter_id: int, user: str | None = None) -> dict:
+        """One letter with its content and whether it still matches its audit event."""
+        from .letters import records
+
+        with self.uow() as uow:
+            s = uow.session
+            row = records.one(s, letter_id)
+            try:
+                queries.readable(s, self._who(s, user), row.instance_id)
+            except NotFound as err:  # another authority's letter does not exist
+                raise NotFound(f"no letter {letter_id}", hint="see the procedure's letters") \
+                    from err
+            return records.read(s, row)
 
     def tick(self, now: datetime | None = None) -> list[str]:
         """Fire every due timer; returns the ids of the instances that moved.

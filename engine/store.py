@@ -2,9 +2,10 @@
 the audit append, and the one commit path.
 
 A verb loads an instance (``load``: a fresh workflow it may change), changes it with
-``engine.steps``, and saves it (``save``: the state, the open-task index and one audit
-event); ``commit`` ends the unit of work and turns every storage error into a
-``Conflict`` (someone else changed the same thing at the same time) or a clear error.
+``engine.steps``, and saves it (``save``: the state, the open-task index, one audit
+event, and the letters the step decides: engine/letters); ``commit`` ends the unit of
+work and turns every storage error into a ``Conflict`` (someone else changed the same
+thing at the same time) or a clear error.
 """
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from . import audit, joint, portfolio, specs, steps
 from . import workflow as wfl
 from .db import UnitOfWork
 from .errors import Conflict, NotFound, StorageError
+from .letters import records as letters
 from .models import Instance, ModelVersion, OpenTask
 from .registry import ModelRegistry
 
@@ -154,6 +156,7 @@ class Store:
         audit.append(s, instance, kind, actor, now, task=task, data=data,
                      snapshot=snapshot or wfl.snapshot(wf, current))
         joint.after_save(self, s, instance, wf, task, actor, now, current)
+        letters.after_save(s, instance, kind, actor, now, data, current)
 
     def sync_open_tasks(self, s: Session, instance: Instance, wf: BpmnWorkflow,
                         now: datetime) -> None:

@@ -106,6 +106,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(tokens.bp)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(joint.bp)
+    from . import cancel, letters
+
+    app.register_blueprint(letters.bp)
+    app.register_blueprint(cancel.bp)
     # (other areas register their blueprints here)
 
     app.add_url_rule("/", "index", lambda: redirect(url_for("tasks.index")))

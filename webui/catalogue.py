@@ -269,6 +269,7 @@ ENGLISH: dict[str, str] = {
     "Tidsfristen fejlede": "The timer failed",
     "Prøvede tidsfristen igen": "Retried the timer",
     "Markerede fejlen som løst": "Marked the failure as resolved",
+    "Brev dannet": "Letter made",
     # bounded input, uploads and login (webui/security.py, files.py, auth.py)
     "Adressen indeholder et tegn, der ikke kan bruges (NUL).":
         "The address contains a character that cannot be used (NUL).",
@@ -588,3 +589,50 @@ ENGLISH.update({
         "One partner's contract may end after a phase",
 })
 
+
+# letters (UBL § 171) and cancelling a procedure (webui/letters.py, webui/cancel.py)
+ENGLISH.update({
+    "Breve": "Letters",
+    "Breve til deltagerne": "Letters to the participants",
+    "Underretninger efter udbudslovens § 171: udvælgelse, reduktion, tildeling og "
+    "annullering. Hvert brev er dannet i det trin, der traf beslutningen, og registreret "
+    "i sagens log.":
+        "Notifications under section 171 of the Public Procurement Act: selection, "
+        "reduction, award and cancellation. Each letter was made in the step that took the "
+        "decision and recorded in the case's log.",
+    "Nr.": "No.",
+    "Dato": "Date",
+    "Slags": "Kind",
+    "Til": "To",
+    "Emne": "Subject",
+    "Hent": "Download",
+    "PDF": "PDF",
+    "Ingen breve endnu.": "No letters yet.",
+    "Annuller udbud": "Cancel the procedure",
+    "Annulleringen kan ikke gøres om. Alle ansøgere og tilbudsgivere, der er registreret "
+    "indtil nu, får et brev med begrundelsen, og begrundelsen står i udbudsrapporten.":
+        "A cancellation cannot be undone. Every applicant and bidder registered so far gets "
+        "a letter with the reason, and the reason appears in the procurement report.",
+    "Hvorfor annulleres udbuddet? Teksten sendes til alle deltagere.":
+        "Why is the procedure cancelled? The text is sent to every participant.",
+    "Annuller udbuddet": "Cancel the procedure",
+    "Fortryd": "Go back",
+    "Kun Indkøb og Ledelse kan annullere et udbud, og kun mens det er i gang.":
+        "Only procurement and management can cancel a procedure, and only while it runs.",
+    "Udbuddet blev ændret af en anden, mens du havde formularen åben. Det er ikke "
+    "annulleret; se hvor det står nu, og prøv igen.":
+        "Someone else changed the procedure while you had the form open. It is not "
+        "cancelled; see where it stands now and try again.",
+    "Udbuddet er annulleret. Alle deltagere har fået et brev med begrundelsen.":
+        "The procedure is cancelled. Every participant has been sent a letter with the "
+        "reason.",
+    # the refusals of engine/rules/cancellation.py, shown next to the reason field
+    "Skriv begrundelsen for at annullere udbuddet. Den sendes til alle deltagere.":
+        "Write the reason for cancelling the procedure. It is sent to every participant.",
+    "Begrundelsen er for lang (højst 4000 tegn). Skriv den kortere; uddybning kan "
+    "vedlægges sagen.":
+        "The reason is too long (at most 4000 characters). Shorten it; details can be "
+        "attached to the case.",
+    "Begrundelsen indeholder usynlige kontroltegn. Skriv den igen som almindelig tekst.":
+        "The reason contains invisible control characters. Write it again as plain text.",
+})

@@ -171,7 +171,7 @@ EVENT_KINDS = {"started": "Startet", "completed": "Udført", "claimed": "Taget",
                "unclaimed": "Sat fri", "cancelled": "Aflyst", "timer_fired": "Tidsfrist udløb",
                "migrated": "Flyttet til ny procesversion",
                "incident": "Tidsfristen fejlede", "incident_retried": "Prøvede tidsfristen igen",
-               "incident_resolved": "Markerede fejlen som løst"}
+               "incident_resolved": "Markerede fejlen som løst", "letter": "Brev dannet"}
 
 
 def event_kind(kind: str) -> str:

@@ -35,6 +35,7 @@ SECTIONS = (
     ("record", "10", "Dokumentation: verifikation af sagens log"),
     ("law", "11", "Reducerede og afviste tilbudsgivere, klager og aflysning "
                   "(direktivets art. 84)"),
+    ("letters", "12", "Underretninger til ansøgere og tilbudsgivere (§ 171)"),
 )
 
 
@@ -100,6 +101,7 @@ def context(engine, instance_id: str, user: str | None = None) -> dict:
                              if isinstance(t, dict)],
         "complaints": [c for c in _list(data.get("complaints")) if isinstance(c, dict)],
         "cancellation": _cancellation(data, case.events),
+        "letters": _letters(engine, instance_id, user),
         "conflicts": _conflicts(data),
         "partners": _partners(data),
         "sections": SECTIONS,
@@ -151,6 +153,17 @@ def _cancellation(data: dict, events) -> str | None:
         if e.kind == "cancelled" and isinstance(e.data, dict) and e.data.get("reason"):
             return str(e.data["reason"])
     return data.get("cancellation_reason")
+
+
+# ---------------------------------------------------------------- letters
+def _letters(engine, instance_id: str, user: str | None) -> list[dict]:
+    """The letters sent to the participants (engine/letters), oldest first."""
+    from ..rules.award import danish_date
+
+    return [{"id": r["id"], "dated": danish_date(r["dated"]), "kind": r["kind_label"],
+             "addressee": r["addressee"], "subject": r["subject"],
+             "event_seq": r["event_seq"]}
+            for r in engine.letters(instance_id, user=user)]
 
 
 def _verification(chain, replayed) -> dict:

@@ -125,6 +125,10 @@ def render(ctx: dict) -> bytes:
             c.get("outcome")] for c in ctx["complaints"]])
     line("Interessekonflikter (UBL § 4)", ctx["conflicts"] or ctx["missing"])
     line("Aflysning", ctx["cancellation"] or "Proceduren er ikke aflyst.")
+    heading("12")
+    table(["Nr.", "Dato", "Slags", "Til", "Emne"],
+          [[lt["id"], lt["dated"], lt["kind"], lt["addressee"], lt["subject"]]
+           for lt in ctx["letters"]])
     heading("10")
     pdf.set_font("Helvetica", "B", 10)
     _para(pdf, 5, latin1(ctx["verification"]["text"]))
