@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_letters"
-down_revision = "0004_login_attempts"
+down_revision = "0015_event_task_item"
 branch_labels = None
 depends_on = None
 
