@@ -62,6 +62,22 @@ def revised(*rows, reduce=False, keep=None) -> dict:
 
 
 ALL3 = (("Alfa Care", 150, 9), ("Beta Health", 140, 5), ("Gamma Med", 160, 7))
+UNDECLARED = [{"person": "Per", "role": "adviser", "organisation": "R A/S",
+               "declaration": None}]
+DECLARED = [dict(UNDECLARED[0], declaration={"declared_on": "2026-03-20",
+                                             "conflict": False})]
+
+
+def NOT_CONFORMING(count: int, reason: str = "") -> dict:  # noqa: N802 - a table row
+    """The last ``count`` of the three revised tenders found not conforming."""
+    data = revised(*ALL3)
+    for row in data["revised_tenders"][3 - count:]:
+        row.update(conforming=False, reason="Mindstekrav M2 er ikke opfyldt.")
+    if reason:
+        data["reduction_reason"] = reason
+    return data
+
+
 ROUND_DATA = {"round_bidders": BIDDERS, "tender_documents": DOCS}
 PHASE = {"tender_documents": DOCS, "phase_no": 2, "fee_ledger": [{"phase": 1,
                                                                  "amount": 165000}]}
@@ -167,6 +183,21 @@ REFUSED = [
      "Cannot keep 3"),
     ("revised_tenders", ROUND_DATA, revised(*ALL3, reduce=True, keep=1), "keep",
      "genuine competition"),
+    ("revised_tenders", ROUND_DATA, NOT_CONFORMING(2), "reduction_reason",
+     "Only 1 conforming tender remains"),
+    ("revised_tenders", ROUND_DATA, dict(NOT_CONFORMING(1), revised_tenders=[
+        dict(t, reason="") for t in NOT_CONFORMING(1)["revised_tenders"]]),
+     "revised_tenders[2].reason", "without a reason"),
+    ("suitability", dict(APPLIED, applicants=[{"name": "A", "espd": ESPD}],
+                         impartiality_declarations=UNDECLARED), QUALIFIED,
+     "impartiality.advisers", "have not declared"),
+    ("tender_score", {"tender_documents": DOCS, "impartiality_declarations": UNDECLARED},
+     {"tender_score": {"scores": SCORES, "impartiality": NONE}}, "impartiality.advisers",
+     "have not declared"),
+    ("conformity", dict(FINAL, impartiality_declarations=UNDECLARED),
+     {"conformity": [{"bidder": "Alfa Care", "conforming": True},
+                     {"bidder": "Beta Health", "conforming": True}]},
+     "impartiality.advisers", "have not declared"),
     ("final_invitation", {}, {"final_invitation_sent": "2026-02-16",
                               "final_tender_deadline": "2026-02-16"},
      "final_tender_deadline", "after the invitation"),
@@ -213,10 +244,11 @@ REFUSED = [
      "award.advantages", "placeholder"),
     ("partnership_contract", {"standstill_end": "2026-04-07"},
      {"contract_signed": "2026-04-07", "signed_by": "X"}, "contract_signed", "standstill"),
-    ("partnership_contract", {"standstill_end": "2026-04-07"},
-     {"contract_signed": "2026-04-08", "signed_by": "X", "complaints": [
+    ("partnership_contract", {"standstill_end": "2026-04-07", "complaints": [
          {"complainant": "B", "filed_on": "2026-04-07", "subject": "K1",
-          "suspension": "pending"}]}, "complaints[0].suspension", "decided on suspension"),
+          "suspension": "pending"}]},
+     {"contract_signed": "2026-04-08", "signed_by": "X"}, "complaints[0].suspension",
+     "decided on suspension"),
     ("milestone_review", dict(PHASE, tender_documents=docs_with(
         "development", termination_allowed=False)), {"phase_decision": "terminate"},
      "termination_allowed", "did not announce"),
@@ -234,6 +266,12 @@ REFUSED = [
 
 # (validator, data, submitted): the boundary, accepted
 ACCEPTED = [
+    ("revised_tenders", ROUND_DATA, NOT_CONFORMING(1)),
+    ("revised_tenders", ROUND_DATA, NOT_CONFORMING(2, "Kun Alfa Care opfylder kravene.")),
+    ("suitability", {"applicant": "A", "applicants": [{"name": "A", "espd": ESPD}],
+                     "impartiality_declarations": DECLARED}, QUALIFIED),
+    ("tender_score", {"tender_documents": DOCS, "impartiality_declarations": DECLARED},
+     {"tender_score": {"scores": SCORES, "impartiality": NONE}}),
     ("need", {}, dict(NEED, estimated_value=101, estimated_development_value=60,
                       estimated_purchase_value=41)),
     ("need", {}, NEED),
@@ -282,10 +320,10 @@ ACCEPTED = [
         DOCUMENTED, checked_on="2026-03-26"))}),
     ("partnership_contract", {"standstill_end": "2026-04-07"},
      {"contract_signed": "2026-04-08", "signed_by": "X"}),
-    ("partnership_contract", {"standstill_end": "2026-04-07"},
-     {"contract_signed": "2026-04-08", "signed_by": "X", "complaints": [
+    ("partnership_contract", {"standstill_end": "2026-04-07", "complaints": [
          {"complainant": "B", "filed_on": "2026-04-07", "subject": "K1",
-          "suspension": "refused", "decided_on": "2026-04-08"}]}),
+          "suspension": "refused", "decided_on": "2026-04-08"}]},
+     {"contract_signed": "2026-04-08", "signed_by": "X"}),
     ("milestone_review", PHASE, APPROVE),
     ("milestone_review", PHASE, {"phase_decision": "terminate"}),
     ("call_off", PURCHASE, {"call_off_amount": 1_000_000, "call_off_date": "2030-12-31"}),
