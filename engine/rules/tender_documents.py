@@ -35,7 +35,11 @@ SECTION_DEFAULTS: dict[str, dict[str, Any]] = {
     "development": {"phases": 4, "fee_per_phase": 165000},
     "purchase": {"ceiling": 220000000},
 }
-LOCKED_KEYS = ("minimum_requirements", "evaluation_model")
+# Locked once the notice is published (Dir. art. 31(3)): the minimum requirements and the
+# evaluation model, and what the participants were promised: their remuneration (UBL § 74
+# stk. 2 nr. 5) and the IPR terms, on termination and on purchase (Dir. art. 31(2)).
+LOCKED_KEYS = ("minimum_requirements", "evaluation_model", "participant_remuneration",
+               "ipr", "ipr_terms")
 
 
 def with_defaults(docs: dict) -> dict:
