@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup run demo test lint bench clean
+.PHONY: setup run demo test lint bench mutation clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,5 +38,12 @@ bench: setup
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/scripts.py
 
+# Mutation testing of the domain rules (engine/rules) with the fast rule tests; not in CI.
+# One module at a time: make mutation MUTANTS='engine.rules.award*'
+MUTANTS ?=
+mutation: setup
+	$(BIN)/mutmut run $(MUTANTS) > /dev/null || true
+	$(BIN)/python bench/mutation_score.py
+
 clean:
-	rm -rf $(VENV) node_modules instance test-output
+	rm -rf $(VENV) node_modules instance test-output mutants
