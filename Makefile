@@ -39,10 +39,12 @@ bench: setup
 	$(BIN)/python bench/scripts.py
 
 # Mutation testing of the domain rules (engine/rules) with the fast rule tests; not in CI.
-# One module at a time: make mutation MUTANTS='engine.rules.award*'
+# Always from a clean mutants/ folder (cached results may predate new tests). One module
+# at a time: make mutation MUTANTS='engine.rules.award.*'
 MUTANTS ?=
 mutation: setup
-	$(BIN)/mutmut run $(MUTANTS) > /dev/null || true
+	rm -rf mutants
+	$(BIN)/mutmut run $(MUTANTS) > mutants.log 2>&1 || (tail -20 mutants.log; false)
 	$(BIN)/python bench/mutation_score.py
 
 clean:
