@@ -555,3 +555,40 @@ def test_the_report_gives_the_winners_subcontracting_and_kept_low_tenders(scenar
     html = report.html(ctx)
     assert "Sensorfabrikken ApS" in html and "eksisterende platform" in html
     assert report.pdf(ctx).startswith(b"%PDF")
+
+
+def test_complaints_and_declarations_from_the_command_line(database_url, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from engine.cli import main
+    from tests.conftest import DATA
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("OPIFLOW_WORKFLOWS", str(DATA))
+    runner = CliRunner()
+
+    def run(*args):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    assert run("init-db").exit_code == 0 and run("deploy").exit_code == 0
+    run("users", "add", "anna", "--authority", "Region Hovedstaden", "--groups", "Indkøb")
+    iid = run("start", "purchase_request", "--as", "anna", "--data",
+              '{"title": "CLI"}').output.strip()
+    early = run("complaint", "add", iid, "--as", "anna", "--complainant", "Beta",
+                "--filed-on", "2026-04-01", "--subject", "K1")
+    assert early.exit_code == 1 and "only after the award decision" in early.stderr
+    assert run("complaint", "list", iid, "--as", "anna").output.strip() == "no complaints"
+    named = run("impartiality", "adviser", iid, "--as", "anna", "--person", "Per",
+                "--organisation", "Rådgivning A/S")
+    assert named.exit_code == 0 and "Per (adviser): has not declared" in named.output
+    vague = run("impartiality", "declare", iid, "--as", "anna", "--person", "Per",
+                "--role", "adviser", "--conflict", "--description", "Ejer aktier i en "
+                "tilbudsgiver.")
+    assert vague.exit_code == 1 and "measures taken" in vague.stderr
+    declared = run("impartiality", "declare", iid, "--as", "anna", "--person", "Per",
+                   "--role", "adviser", "--no-conflict", "--json")
+    assert declared.exit_code == 0
+    [per] = json.loads(declared.output)
+    assert per["declaration"]["conflict"] is False
