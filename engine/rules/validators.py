@@ -62,7 +62,7 @@ def need(data: dict, submitted: dict, today: date) -> None:
             "already available on the market (UBL § 73).",
             hint="Confirm that no solution on the market covers the need, or choose another "
                  "procedure (e.g. a tender with market dialogue).", field="not_on_market")
-    if not str(submitted.get("justification", "")).strip():
+    if not str(submitted.get("justification") or "").strip():
         raise RuleViolation("Say why no solution on the market covers the need.",
                             hint="It goes into the procurement report (UBL § 174).",
                             field="justification")
