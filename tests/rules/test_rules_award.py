@@ -257,3 +257,9 @@ def test_danish_amounts(value, text):
                                        ("2026-05-31", "31. maj 2026")])
 def test_danish_dates(day, text):
     assert danish_date(day) == text
+
+
+def test_the_threshold_check_names_a_wrong_day():
+    with pytest.raises(RuleViolation) as err:
+        threshold_check(None, 5, "x")
+    assert err.value.field == "date"

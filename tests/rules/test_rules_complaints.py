@@ -137,3 +137,67 @@ def test_a_decision_on_the_day_the_complaint_was_filed_is_accepted():
                   {"suspension": "refused", "decided_on": "2026-04-07"}, END, "2026-04-07")
     assert rows[0]["decided_on"] == "2026-04-07"
     check_signing(rows, END, "2026-04-08")
+
+
+def test_the_refusals_of_a_new_complaint_in_full_words():
+    cases = [
+        ((None, NEW, None, "2026-04-07"), "complaint",
+         "A complaint can be registered only after the award decision has been notified: "
+         "there is no standstill period yet.",
+         "Register the complaint once the award notification has been sent; before that, "
+         "answer the bidder's questions in writing."),
+        ((None, "x", END, "2026-04-07"), "complaint", "The complaint must be an object.", ""),
+        ((None, dict(NEW, outcome_x=1), END, "2026-04-07"), "complaint.outcome_x",
+         "A complaint has no field 'outcome_x'.",
+         "Use: complainant, filed_on, subject, suspension, decided_on, outcome."),
+        ((None, dict(NEW, filed_on="2026-04-08"), END, "2026-04-07"), "complaint.filed_on",
+         "The complaint is dated 2026-04-08, in the future.",
+         "Register the complaint when it has been filed."),
+    ]
+    for args, field, message, hint in cases:
+        with pytest.raises(RuleViolation) as err:
+            add(*args)
+        assert (err.value.field, err.value.message, err.value.hint) == (field, message, hint)
+    with pytest.raises(RuleViolation) as err:
+        add([], NEW, END, "7. april")
+    assert err.value.field == "today"
+
+
+def test_a_register_that_is_not_a_list_starts_empty():
+    assert add(None, NEW, END, "2026-04-07") == add([], NEW, END, "2026-04-07")
+    assert add("x", NEW, END, "2026-04-07")[0]["complainant"] == "Beta Health"
+    with pytest.raises(RuleViolation) as err:
+        decide(None, 1, {"suspension": "refused", "decided_on": "2026-04-07"}, END,
+               "2026-04-07")
+    assert err.value.field == "complaint"
+
+
+def test_the_refusals_of_a_decision_in_full_words():
+    rows = add([], NEW, END, "2026-04-07")
+    cases = [
+        ((rows, 1, "x"), "decision", "The decision must be an object.", ""),
+        ((rows, 1, {"suspension": "maybe", "decided_on": "2026-04-08"}),
+         "decision.suspension", "Unknown decision on suspension 'maybe'.",
+         "Record what Klagenævnet for Udbud decided: granted or refused."),
+        ((rows, 1, {"suspension": "granted", "decided_on": "2026-04-11"}),
+         "decision.decided_on", "The decision is dated 2026-04-11, in the future.",
+         "Record the decision when it has been made."),
+        ((rows, 1, {"suspension": "granted", "decided_on": "2026-04-06"}),
+         "decision.decided_on",
+         "The decision (2026-04-06) is dated before the complaint was filed (2026-04-07).",
+         "Check the date of Klagenævnet's decision."),
+        ((rows, 3, {}), "complaint", "There is no complaint no. 3.",
+         "Choose one of the 1 registered complaints (1-1)."),
+    ]
+    for (existing, number, decision), field, message, hint in cases:
+        with pytest.raises(RuleViolation) as err:
+            decide(existing, number, decision, END, "2026-04-10")
+        assert (err.value.field, err.value.message, err.value.hint) == (field, message, hint)
+    with pytest.raises(RuleViolation) as err:
+        decide(rows, 1, {"suspension": "granted", "decided_on": "2026-04-08"}, END, "x")
+    assert err.value.field == "today"
+    broken = [dict(rows[0], filed_on="x")]
+    with pytest.raises(RuleViolation) as err:
+        decide(broken, 1, {"suspension": "granted", "decided_on": "2026-04-08"}, END,
+               "2026-04-10")
+    assert err.value.field == "filed_on"

@@ -138,3 +138,99 @@ def test_the_summary_of_assessment_declarations():
             {"impartiality": {"conflict": True}}]
     assert declarations(rows) == {"assessments": 3, "declared": 2,
                                   "conflicts": [{"conflict": True}]}
+
+
+def test_the_refusals_in_full_words():
+    cases = [
+        (name_adviser, ([], "Per", TODAY), "adviser", "The adviser must be an object.", ""),
+        (name_adviser, ([], dict(ADVISER, person=None), TODAY), "adviser.person",
+         "The adviser has no name.", "Name the person who advises on the assessment."),
+        (name_adviser, ([], dict(ADVISER, organisation=" "), TODAY), "adviser.organisation",
+         "The adviser 'Per Rådgiver' has no organisation.",
+         "Name the firm or body the adviser comes from."),
+        (name_adviser, (name_adviser([], ADVISER, TODAY), ADVISER, TODAY), "adviser.person",
+         "'Per Rådgiver' is already named in the procedure.",
+         "Register the person's declaration instead."),
+        (declare, ([], 1, BIDDERS, TODAY), "declaration", "The declaration must be an object.",
+         ""),
+        (declare, ([], dict(CONFLICT, person=None), BIDDERS, TODAY), "declaration.person",
+         "The declaration names nobody.", "Name the evaluator or adviser who declares."),
+        (declare, ([], dict(CONFLICT, role=None), BIDDERS, TODAY), "declaration.role",
+         "Unknown role None for 'eva'.", "Use evaluator or adviser."),
+        (declare, ([], dict(CONFLICT, role="adviser"), BIDDERS, TODAY), "declaration.person",
+         "'eva' is not named as an adviser in the procedure.",
+         "Name the adviser (with the organisation) first, then register the declaration."),
+        (declare, (name_adviser([], dict(ADVISER, person="eva"), TODAY), CONFLICT, BIDDERS,
+                   TODAY), "declaration.role", "'eva' is registered as adviser, not evaluator.",
+         "Use the role the person has in the procedure."),
+        (declare, ([], dict(CONFLICT, conflict=None), BIDDERS, TODAY), "declaration.conflict",
+         "The declaration of 'eva' does not say whether there is a conflict of interest "
+         "(yes or no).", "Answer: no conflict, or a conflict with its description."),
+        (declare, ([], dict(CONFLICT, declared_on="2025-10-21"), BIDDERS, TODAY),
+         "declaration.declared_on", "The declaration is dated 2025-10-21, in the future.",
+         "Register the declaration when it is made."),
+        (declare, ([], dict(CONFLICT, **{"with": "Omega"}), BIDDERS, TODAY),
+         "declaration.with", "'Omega' is not an applicant or bidder in the procedure.",
+         "Name one of: Alfa Care, Beta Health; or leave it empty for a conflict with the "
+         "procedure as a whole."),
+        (declare, ([], dict(CONFLICT, **{"with": "Omega"}), [], TODAY), "declaration.with",
+         None, "Name one of: none yet; or leave it empty for a conflict with the procedure "
+               "as a whole."),
+        (declare, ([], dict(CONFLICT, description=None), BIDDERS, TODAY),
+         "declaration.description",
+         "The declared conflict of 'eva' does not state what the conflict is.",
+         "Describe the conflict and the measures taken (e.g. the person is excluded from "
+         "the assessment and replaced) in a few words: it goes into the procurement report "
+         "(UBL § 4, Dir. art. 24)."),
+        (check_not_excluded, ("eva", "Beta Health", declare([], dict(CONFLICT, **{"with": ""}),
+                                                             BIDDERS, TODAY)),
+         "impartiality.person",
+         "'eva' declared a conflict of interest in this procedure and is excluded from this "
+         "assessment (UBL § 4, Dir. art. 24).",
+         "Give the task back (unclaim it) so that an evaluator without a conflict takes it."),
+        (check_advisers_declared, ([{"person": "A", "role": "adviser"},
+                                    {"person": "B", "role": "adviser", "declaration": None},
+                                    {"person": "C", "role": "evaluator"}],),
+         "impartiality.advisers",
+         "The adviser(s) A, B named in the procedure have not declared whether they have a "
+         "conflict of interest (UBL § 4).",
+         "Register each adviser's declaration before the assessment."),
+        (check_declaration, (None, "Alfa"), "impartiality.conflict",
+         "Declare whether you have a conflict of interest with 'Alfa' before assessing "
+         "(UBL § 4).", "Answer the declaration: no conflict, or describe the conflict."),
+        (check_declaration, ({"conflict": True}, "Alfa", "a"), "a.conflict",
+         "You declared a conflict of interest with 'Alfa': you are excluded from this "
+         "assessment (UBL § 4, Dir. art. 24).",
+         "Give the task back (unclaim it) so that an evaluator without a conflict takes it, "
+         "and tell the procurement lead, who records the measure."),
+    ]
+    for fn, args, field, message, hint in cases:
+        with pytest.raises(RuleViolation) as err:
+            fn(*args)
+        assert err.value.field == field
+        if message is not None:
+            assert err.value.message == message
+        assert err.value.hint == hint
+    with pytest.raises(RuleViolation) as err:
+        name_adviser([], ADVISER, "x")
+    assert err.value.field == "today"
+    with pytest.raises(RuleViolation) as err:
+        declare([], CONFLICT, BIDDERS, "x")
+    assert err.value.field == "today"
+
+
+def test_the_register_tolerates_odd_rows_and_keeps_the_others():
+    register = ["x", {"person": "lea", "role": "evaluator", "declaration": None}]
+    named = name_adviser(register, ADVISER, TODAY)
+    assert [p["person"] for p in named] == ["lea", "Per Rådgiver"]
+    assert name_adviser(None, ADVISER, TODAY)[0]["person"] == "Per Rådgiver"
+    declared = declare(named, dict(CONFLICT, person="lea"), BIDDERS, TODAY)
+    assert declared[1] == named[1] and declared[0]["declaration"]["conflict"] is True
+    assert conflicts(declared) == [{"person": "lea", "role": "evaluator", "with": "Alfa Care",
+                                    "declared_on": TODAY,
+                                    "description": CONFLICT["description"],
+                                    "measures": CONFLICT["measures"]}]
+    whole = declare([], dict(CONFLICT, **{"with": None}), BIDDERS, TODAY)
+    assert conflicts(whole)[0]["with"] == ""
+    assert conflicts(None) == [] and conflicts([{"person": "x", "declaration": "ja"}]) == []
+    check_not_excluded("eva", "Alfa Care", ["x", {"person": "eva", "declaration": None}])
