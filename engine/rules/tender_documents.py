@@ -171,10 +171,11 @@ def check_tender_documents(docs: dict) -> None:
 
 def total_fees(docs: dict) -> Amount:
     """The agreed total fee: phases x fee per phase (defaults applied)."""
-    development = with_defaults(docs).get("development") or {}
-    phases = development.get("phases", 4)
+    development = with_defaults(docs).get("development")
+    if not isinstance(development, dict):
+        development = {}
     fee = positive_amount(development.get("fee_per_phase"), "development.fee_per_phase")
-    return plain(fee * phases)
+    return plain(fee * development["phases"])  # a dict with a fee has its phases (defaults)
 
 
 def locked_part(docs: dict) -> dict:

@@ -237,6 +237,7 @@ def test_defaults_do_not_override_what_is_stated():
     assert total_fees(docs) == 200
     assert with_defaults({"development": "x"}) == {"development": "x", "max_invited": 5}
     assert total_fees({"development": {"fee_per_phase": 10}}) == 40
-    with pytest.raises(RuleViolation) as e:
-        total_fees({})
-    assert e.value.field == "development.fee_per_phase"
+    for docs in ({}, {"development": "fire faser"}, {"development": None}):
+        with pytest.raises(RuleViolation) as e:
+            total_fees(docs)
+        assert e.value.field == "development.fee_per_phase"
