@@ -173,6 +173,10 @@ class Engine:
             if claim:
                 if row.assignee == actor.name:
                     return  # already theirs: nothing changes, no event
+                _parsed, wf = self.store.read(s, instance)
+                task = wfl.get_task(wf, task_id)
+                if task is not None:  # a declared conflict excludes from assessing (UBL § 4)
+                    steps.check_not_excluded(wf, task, actor.name)
                 claims.take(s, row, actor)
             else:
                 if row.assignee is None:

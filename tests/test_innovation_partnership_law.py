@@ -457,6 +457,9 @@ def test_advisers_declare_and_a_declared_conflict_excludes_with_measures_reporte
     err = s.refused("Vurder egnethed", "eva", {"assessment": qualified(8, 8)},
                     "excluded from this assessment", item="Alfa Care")
     assert err.field == "impartiality.person" and "unclaim" in err.hint
+    [alfa] = [t for t in s.engine.tasks(instance_id=s.iid) if t.item == "Alfa Care"]
+    err = s.refused_register(lambda: s.engine.claim(alfa.id, "eva"), "excluded")
+    assert err.field == "impartiality.person"
     s.do("Vurder egnethed", "ole", {"assessment": qualified(8, 8)}, item="Alfa Care")
     s.do("Vurder egnethed", "eva", {"assessment": qualified(8, 8)}, item="Beta Health")
     s.do("Vurder egnethed", "eva", {"assessment": qualified(8, 8)}, item="Gamma Med")
