@@ -263,3 +263,11 @@ def test_the_threshold_check_names_a_wrong_day():
     with pytest.raises(RuleViolation) as err:
         threshold_check(None, 5, "x")
     assert err.value.field == "date"
+
+
+def test_the_estimated_value_hint_in_full():
+    with pytest.raises(RuleViolation) as err:
+        check_estimated_value(100, 60, 41)
+    assert err.value.hint == ("The estimated value of an innovation partnership covers all "
+                              "phases and the maximum purchase: raise the estimate, or lower "
+                              "the fees or the ceiling.")

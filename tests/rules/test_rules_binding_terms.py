@@ -225,3 +225,9 @@ def test_ten_characters_name_the_information_and_nobody_remaining_is_said():
     with pytest.raises(RuleViolation) as err:
         check_disclosures([dict(GOOD)], "Alfa Care", [], "2025-11-17")
     assert err.value.hint == "Recipients can be: none remain."
+
+
+def test_a_wrong_day_is_named():
+    with pytest.raises(RuleViolation) as err:
+        check_disclosures([], "Alfa Care", OTHERS, "17/11")
+    assert err.value.field == "today"

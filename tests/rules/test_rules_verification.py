@@ -176,3 +176,10 @@ def test_documentation_checked_after_today_is_refused():
         with pytest.raises(RuleViolation) as err:
             check_winner_documentation("Alfa", DOCUMENTED, notified, today)
         assert err.value.field == field
+
+
+def test_a_rejected_tender_before_a_conforming_one_does_not_stop_the_check():
+    assert check_conformity([LOW, OK], BIDDERS, "2026-03-10") == ["Alfa"]
+    with pytest.raises(RuleViolation) as err:
+        check_conformity([OK, LOW], BIDDERS, "10. marts")
+    assert err.value.field == "today"
