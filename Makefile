@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup run demo test lint bench clean
+.PHONY: setup run demo test lint bench mutation clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,5 +38,14 @@ bench: setup
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/scripts.py
 
+# Mutation testing of the domain rules (engine/rules) with the fast rule tests; not in CI.
+# Always from a clean mutants/ folder (cached results may predate new tests). One module
+# at a time: make mutation MUTANTS='engine.rules.award.*'
+MUTANTS ?=
+mutation: setup
+	rm -rf mutants
+	$(BIN)/mutmut run $(MUTANTS) > mutants.log 2>&1 || (tail -20 mutants.log; false)
+	$(BIN)/python bench/mutation_score.py
+
 clean:
-	rm -rf $(VENV) node_modules instance test-output
+	rm -rf $(VENV) node_modules instance test-output mutants

@@ -447,7 +447,7 @@ def serve(host, port):
 
     click.echo(login_help(app.extensions["opiflow"]))
     app.run(host=host, port=port, use_reloader=False)
-from engine import audit_cli, designer_cli, incidents_cli  # noqa: E402,F401
+from engine import audit_cli, complaints_cli, designer_cli, incidents_cli  # noqa: E402,F401
 
 
 @main.command()

@@ -240,7 +240,7 @@ def _to_contract(d: Driver, t0: date, bidders: list[str]) -> date:
     signed = date.fromisoformat(d.data()["standstill_end"]) + timedelta(days=1)
     d.tick(signed, 8)
     d.do("Underskriv partnerskabskontrakt", "jura", {
-        "contract_signed": str(signed), "signed_by": "Regionsdirektør", "complaints": []})
+        "contract_signed": str(signed), "signed_by": "Regionsdirektør"})
     return signed
 
 

@@ -33,7 +33,8 @@ from . import workflow as wfl
 from .errors import NotFound, OpiflowError
 from .models import Authority, Event, Instance
 
-CHANGES_WORKFLOW = ("started", "completed", "timer_fired", "cancelled", "migrated")
+CHANGES_WORKFLOW = ("started", "completed", "timer_fired", "cancelled", "migrated",
+                    *workflow_steps.REGISTERED)
 # events that record an act without changing the workflow (claims, timer incidents,
 # letters made at a step: engine/letters)
 KEEPS_WORKFLOW = ("claimed", "unclaimed", "incident", "incident_retried", "incident_resolved",
@@ -193,6 +194,8 @@ class _Replayer:
             self.parsed = new
         elif kind == "cancelled":
             workflow_steps.cancel(self.wf, at)
+        elif kind in workflow_steps.REGISTERED:
+            workflow_steps.register(self.wf, kind, event.data or {}, at)
         elif kind not in KEEPS_WORKFLOW:
             raise _Mismatch(f"unknown event kind '{kind}'")
 

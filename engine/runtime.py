@@ -173,6 +173,10 @@ class Engine:
             if claim:
                 if row.assignee == actor.name:
                     return  # already theirs: nothing changes, no event
+                _parsed, wf = self.store.read(s, instance)
+                task = wfl.get_task(wf, task_id)
+                if task is not None:  # a declared conflict excludes from assessing (UBL § 4)
+                    steps.check_not_excluded(wf, task, actor.name)
                 claims.take(s, row, actor)
             else:
                 if row.assignee is None:
@@ -207,7 +211,8 @@ class Engine:
             submitted = steps.checked_submission(parsed, wf, task, data)
             now = self.now()
             ref = wfl.ref(wf, task)
-            steps.validate(task, submitted, now)
+            steps.check_not_excluded(wf, task, actor.name)
+            steps.validate(task, submitted, now, wf)
             steps.check_choices(parsed, task, submitted)
             with portfolio.scope(s, instance.id):
                 steps.submit(wf, task, submitted, now)
@@ -275,6 +280,46 @@ class Engine:
                 raise NotFound(f"no letter {letter_id}", hint="see the procedure's letters") \
                     from err
             return records.read(s, row)
+
+    # -------------------------------------------------------------- registers
+    def register_complaint(self, instance_id: str, user: str, complaint: dict) -> list[dict]:
+        """Register a complaint to Klagenævnet for Udbud (any time after the award
+        notification); returns the procedure's complaints."""
+        return self._register(instance_id, user, "complaint_registered",
+                              {"complaint": complaint})
+
+    def decide_complaint(self, instance_id: str, user: str, number: int,
+                         decision: dict) -> list[dict]:
+        """Record Klagenævnet's decision on suspension (and the outcome) for complaint
+        no. ``number``; returns the procedure's complaints."""
+        return self._register(instance_id, user, "complaint_decided",
+                              {"number": number, "decision": decision})
+
+    def name_adviser(self, instance_id: str, user: str, adviser: dict) -> list[dict]:
+        """Name an external adviser in the procedure (who must then declare)."""
+        return self._register(instance_id, user, "adviser_named", {"adviser": adviser})
+
+    def declare_impartiality(self, instance_id: str, user: str,
+                             declaration: dict) -> list[dict]:
+        """Record an evaluator's or adviser's declaration of impartiality, with the
+        measures taken for a declared conflict (UBL § 4)."""
+        return self._register(instance_id, user, "impartiality_declared",
+                              {"declaration": declaration})
+
+    def _register(self, instance_id: str, user: str, kind: str, entry: dict) -> list[dict]:
+        """One act recorded in the procedure's registers: checked by its rule, saved with
+        the workflow and audit-logged, in one unit of work."""
+        with self.uow() as uow:
+            s = uow.session
+            actor = self.users.actor(s, user)
+            instance = store.instance(s, instance_id)
+            access.check_may_manage(actor, instance)
+            _parsed, wf = self.store.load(s, instance)
+            now = self.now()
+            steps.register(wf, kind, entry, now)
+            self.store.save(s, instance, wf, now, kind, actor.name, data=entry)
+            store.commit(uow)
+            return list(wfl.registers(wf)[steps.REGISTERED[kind]])
 
     def tick(self, now: datetime | None = None) -> list[str]:
         """Fire every due timer; returns the ids of the instances that moved.

@@ -53,6 +53,53 @@ def cancel(wf: BpmnWorkflow, now: datetime) -> None:
         wf.cancel()
 
 
+# acts recorded outside the task flow, at any time: event kind -> data key of the register
+REGISTERED = {"complaint_registered": "complaints", "complaint_decided": "complaints",
+              "adviser_named": "impartiality_declarations",
+              "impartiality_declared": "impartiality_declarations"}
+
+
+def register(wf: BpmnWorkflow, kind: str, entry: dict, now: datetime) -> None:
+    """Record an act in the procedure's registers (a complaint, Klagenævnet's decision on
+    suspension, an adviser named, a declaration of impartiality), checked by its rule."""
+    from .rules import complaints, impartiality
+
+    key = REGISTERED[kind]
+    data = wfl.current_data(wf)
+    today = now.astimezone(clock.LOCAL_ZONE).date()
+    current = data.get(key) if isinstance(data.get(key), list) else []
+    if kind == "complaint_registered":
+        value = complaints.add(current, entry.get("complaint"), data.get("standstill_end"),
+                               today)
+    elif kind == "complaint_decided":
+        value = complaints.decide(current, entry.get("number"), entry.get("decision"),
+                                  data.get("standstill_end") or "", today)
+    elif kind == "adviser_named":
+        value = impartiality.name_adviser(current, entry.get("adviser"), today)
+    else:
+        value = impartiality.declare(current, entry.get("declaration"), participants(data),
+                                     today)
+    wfl.set_register(wf, key, value)
+
+
+def participants(data: dict) -> list[str]:
+    """The applicants' and bidders' names in the procedure's data."""
+    names = [str(a.get("name")) for a in data.get("applicants") or [] if isinstance(a, dict)]
+    names += [str(b) for b in data.get("bidders") or [] if isinstance(b, str)]
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def check_not_excluded(wf: BpmnWorkflow, task, person: str) -> None:
+    """UBL § 4: a person who declared a conflict does not complete the assessment tasks
+    about it (the tasks whose validator is an assessment)."""
+    from .rules import impartiality
+
+    if wfl.properties(task.task_spec).get("validate") in impartiality.ASSESSMENT_TASKS:
+        impartiality.check_not_excluded(
+            person, wfl.item(task),
+            wfl.registers(wf).get("impartiality_declarations"))
+
+
 def run(wf: BpmnWorkflow, now: datetime) -> None:
     """The engine steps (scripts, gateways, events) up to the next waiting point."""
     with clock.frozen_at(now):
@@ -81,13 +128,15 @@ def checked_submission(parsed: specs.ParsedModel, wf: BpmnWorkflow, task,
     return submitted
 
 
-def validate(task, submitted: dict, now: datetime) -> None:
-    """The domain validator the task names, if any (raises its refusal)."""
+def validate(task, submitted: dict, now: datetime, wf: BpmnWorkflow | None = None) -> None:
+    """The domain validator the task names, if any (raises its refusal). It sees the
+    task's data and the procedure's registers (complaints, declarations)."""
     validator = wfl.properties(task.task_spec).get("validate")
     if validator:
         from .rules.validators import VALIDATORS
 
-        VALIDATORS[validator](copy.deepcopy(task.data), submitted,
+        data = {**task.data, **(wfl.registers(wf) if wf is not None else {})}
+        VALIDATORS[validator](copy.deepcopy(data), submitted,
                               now.astimezone(clock.LOCAL_ZONE).date())
 
 

@@ -294,9 +294,20 @@ def meta(wf: BpmnWorkflow) -> dict:
     return wf.data.setdefault(META, {"locked": {}, "sealed": {}})
 
 
+def registers(wf: BpmnWorkflow) -> dict:
+    """What is recorded about a procedure outside its task flow, at any time (complaints,
+    declarations of impartiality), by data key: kept with the workflow, read as data."""
+    return dict((wf.data.get(META) or {}).get("registers") or {})
+
+
+def set_register(wf: BpmnWorkflow, key: str, value) -> None:
+    meta(wf).setdefault("registers", {})[key] = value
+
+
 def current_data(wf: BpmnWorkflow) -> dict:
     """The instance's data as a person would read it: the last completed task's data,
-    updated with each ready task's data; the whole workflow data once it has ended."""
+    updated with each ready task's data; the whole workflow data once it has ended; and
+    the registers (see :func:`registers`)."""
     data: dict = {}
     if wf.last_task is not None:
         data.update(wf.last_task.data)
@@ -304,6 +315,7 @@ def current_data(wf: BpmnWorkflow) -> dict:
         data.update(task.data)
     if wf.is_completed():
         data.update(wf.data)
+    data.update(registers(wf))
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 

@@ -199,36 +199,91 @@ def test_an_applicant_with_an_exclusion_ground_is_not_found_qualified(scenario):
 
 
 # ======================================================= item 7: complaints
-def test_a_complaint_within_the_standstill_blocks_signing_until_suspension_is_decided(
-        scenario):
-    s = scenario
+def award_notified(s: Scenario) -> None:
     s.to_development_until_award()
     s.at("2026-03-26")
     s.do("Tildelingsbeslutning og underretning", "lea", {"award": {
         "winner": "Alfa Care", "advantages": "Bedste kliniske værdi og pris.",
         "negotiation_account": "En runde med mikrosprint med alle tre tilbudsgivere.",
         "notified": "2026-03-26", "electronic": True, "documentation": DOCUMENTED}})
+
+
+def test_a_complaint_within_the_standstill_blocks_signing_until_suspension_is_decided(
+        scenario):
+    from engine.export import report
+    from tests.helpers import ColdEngine
+
+    s = scenario
+    complaint = {"complainant": "Beta Health", "filed_on": "2026-03-20",
+                 "subject": "Pointgivningen på K1."}
+    s.to_development_until_award()
+    err = s.refused_register(lambda: s.engine.register_complaint(s.iid, "ida", complaint),
+                             "only after the award decision has been notified")
+    assert err.field == "complaint" and "award notification" in err.hint
+    s.at("2026-03-26")
+    s.do("Tildelingsbeslutning og underretning", "lea", {"award": {
+        "winner": "Alfa Care", "advantages": "Bedste kliniske værdi og pris.",
+        "negotiation_account": "En runde med mikrosprint med alle tre tilbudsgivere.",
+        "notified": "2026-03-26", "electronic": True, "documentation": DOCUMENTED}})
     assert "Klagenævnet for Udbud" in s.data()["award_notification"]["text"]
+    s.at("2026-04-07")  # the last day of the standstill: within it (boundary)
+    typed = dict(complaint, filed_on="2026-04-07", within_standstill=False)
+    err = s.refused_register(lambda: s.engine.register_complaint(s.iid, "ida", typed),
+                             "no field 'within_standstill'")
+    assert err.field == "complaint.within_standstill"
+    [row] = s.engine.register_complaint(s.iid, "ida", dict(complaint, filed_on="2026-04-07"))
+    assert row["within_standstill"] is True and row["suspension"] == "pending"
     s.tick("2026-04-08", 8)
-    complaint = {"complainant": "Beta Health", "filed_on": "2026-04-06",
-                 "subject": "Pointgivningen på K1.", "suspension": "pending"}
-    signing = {"contract_signed": "2026-04-08", "signed_by": "Regionsdirektør",
-               "complaints": [complaint]}
+    signing = {"contract_signed": "2026-04-08", "signed_by": "Regionsdirektør"}
     err = s.refused("Underskriv partnerskabskontrakt", "jens", signing,
                     "until Klagenævnet for Udbud has decided on suspension")
     assert err.field == "complaints[0].suspension" and "record it" in err.hint
     s.at("2026-04-20")
-    granted = dict(complaint, suspension="granted", decided_on="2026-04-20")
+    cold = ColdEngine(s.engine)  # a later process records the Board's decision
+    cold.decide_complaint(s.iid, "ida", 1, {"suspension": "granted",
+                                            "decided_on": "2026-04-20"})
     s.refused("Underskriv partnerskabskontrakt", "jens",
-              dict(signing, contract_signed="2026-04-20", complaints=[granted]),
-              "granted the complaint")
-    refused = dict(complaint, suspension="refused", decided_on="2026-04-20",
-                   outcome="Klagenævnet tillagde ikke klagen opsættende virkning.")
-    s.do("Underskriv partnerskabskontrakt", "jens",
-         dict(signing, contract_signed="2026-04-20", complaints=[refused]))
+              dict(signing, contract_signed="2026-04-20"), "granted the complaint")
+    s.at("2026-05-04")
+    [decided] = cold.decide_complaint(s.iid, "ida", 1, {
+        "suspension": "refused", "decided_on": "2026-05-04",
+        "outcome": "Klagenævnet ophævede den opsættende virkning."})
+    s.do("Underskriv partnerskabskontrakt", "jens", dict(signing, contract_signed="2026-05-04"))
     data = s.data()
-    assert data["complaints"] == [dict(refused, within_standstill=True)]
+    assert data["complaints"] == [decided] and decided["within_standstill"] is True
     assert data["status_phase"] == "Udviklingsfase 1"
+    s.at("2026-05-10")  # after the standstill: recorded, blocks nothing
+    late = s.engine.register_complaint(s.iid, "ida", dict(complaint, filed_on="2026-05-10",
+                                                         complainant="Gamma Med"))
+    assert late[1]["within_standstill"] is False
+    kinds = [e["kind"] for e in s.engine.history(s.iid)]
+    assert kinds.count("complaint_registered") == 2 and kinds.count("complaint_decided") == 2
+    ctx = report.context(s.engine, s.iid)
+    assert ctx["verification"]["ok"], ctx["verification"]["text"]
+    html = report.html(ctx)
+    assert "Klagenævnet ophævede den opsættende virkning." in html and "Gamma Med" in html
+
+
+def test_a_decision_on_a_complaint_needs_a_known_complaint_and_a_real_decision(scenario):
+    s = scenario
+    s.engine.add_user("audrey", "Rigsrevisionen", [], audits=[AUTHORITY])
+    award_notified(s)
+    s.at("2026-03-30")
+    err = s.refused_register(lambda: s.engine.decide_complaint(
+        s.iid, "ida", 1, {"suspension": "refused", "decided_on": "2026-03-30"}),
+        "no complaint no. 1")
+    assert err.field == "complaint" and "Register the complaint first" in err.hint
+    s.engine.register_complaint(s.iid, "ida", {"complainant": "Beta Health",
+                                               "filed_on": "2026-03-30", "subject": "K1."})
+    err = s.refused_register(lambda: s.engine.decide_complaint(
+        s.iid, "ida", 1, {"suspension": "pending", "decided_on": "2026-03-30"}),
+        "Unknown decision on suspension")
+    assert err.field == "decision.suspension" and "granted or refused" in err.hint
+    with pytest.raises(Exception) as denied:
+        s.engine.register_complaint(s.iid, "audrey", {"complainant": "X",
+                                                       "filed_on": "2026-03-30",
+                                                       "subject": "Y"})
+    assert "read-only" in str(denied.value)
 
 
 # ======================================================= item 11: cancellation
@@ -372,3 +427,171 @@ def test_an_evaluator_with_a_conflict_is_excluded_from_the_assessment(scenario):
     ctx = report.context(s.engine, s.iid)
     assert ctx["conflicts"].startswith("3 af 3 vurderinger har en erklæring")
     assert "ingen interessekonflikt erklæret" in report.html(ctx)
+
+
+def test_advisers_declare_and_a_declared_conflict_excludes_with_measures_reported(scenario):
+    from engine.export import report
+
+    s = scenario
+    s.engine.add_user("ole", AUTHORITY, ["Evaluering"])
+    s.tender(docs(), list(THREE))
+    ctx = report.context(s.engine, s.iid)
+    assert ctx["declared_conflicts"] == [] and "Ingen interessekonflikter erklæret." in \
+        report.html(ctx)
+    s.engine.name_adviser(s.iid, "ida", {"person": "Per Rådgiver",
+                                         "organisation": "Udbudsrådgivning A/S"})
+    err = s.refused("Vurder egnethed", "eva", {"assessment": qualified(8, 8)},
+                    "have not declared", item="Beta Health")
+    assert err.field == "impartiality.advisers" and "before the assessment" in err.hint
+    s.engine.declare_impartiality(s.iid, "ida", {"person": "Per Rådgiver", "role": "adviser",
+                                                 "conflict": False})
+    measures = "Eva vurderer ikke Alfa Care; Ole overtager vurderingen."
+    err = s.refused_register(lambda: s.engine.declare_impartiality(s.iid, "ida", {
+        "person": "eva", "role": "evaluator", "conflict": True, "with": "Alfa Care",
+        "description": "Eva var ansat hos Alfa Care til 2024."}),
+        "does not state the measures taken")
+    assert err.field == "declaration.measures"
+    s.engine.declare_impartiality(s.iid, "ida", {
+        "person": "eva", "role": "evaluator", "conflict": True, "with": "Alfa Care",
+        "description": "Eva var ansat hos Alfa Care til 2024.", "measures": measures})
+    err = s.refused("Vurder egnethed", "eva", {"assessment": qualified(8, 8)},
+                    "excluded from this assessment", item="Alfa Care")
+    assert err.field == "impartiality.person" and "unclaim" in err.hint
+    [alfa] = [t for t in s.engine.tasks(instance_id=s.iid) if t.item == "Alfa Care"]
+    err = s.refused_register(lambda: s.engine.claim(alfa.id, "eva"), "excluded")
+    assert err.field == "impartiality.person"
+    s.do("Vurder egnethed", "ole", {"assessment": qualified(8, 8)}, item="Alfa Care")
+    s.do("Vurder egnethed", "eva", {"assessment": qualified(8, 8)}, item="Beta Health")
+    s.do("Vurder egnethed", "eva", {"assessment": qualified(8, 8)}, item="Gamma Med")
+    assert s.data()["selection"]["invited"] == list(THREE)
+    ctx = report.context(s.engine, s.iid)
+    assert ctx["verification"]["ok"], ctx["verification"]["text"]
+    [conflict] = ctx["declared_conflicts"]
+    assert conflict["person"] == "eva" and conflict["measures"] == measures
+    html = report.html(ctx)
+    assert measures in html and "Ingen interessekonflikter erklæret." not in html
+    assert "Per Rådgiver (rådgiver, Udbudsrådgivning A/S): ingen interessekonflikt" in html
+    assert report.pdf(ctx).startswith(b"%PDF")
+
+
+# ======================================== item 4: fewer than two conforming tenders
+def test_one_conforming_tender_left_goes_on_only_with_the_reason_recorded(scenario):
+    from engine.export import report
+
+    s = scenario
+    s.tender(docs(negotiation={"rounds": 2}), list(THREE))
+    s.prequalify({name: qualified(8, 8) for name in THREE})
+    s.invite()
+    s.initial_tenders(THREE)
+    s.at("2025-11-17")
+    for bidder in THREE:
+        s.do("Gennemfør mikrosprint", "ida", sprint([]), item=bidder)
+    s.do("Forhandlingsrunde", "ida", s.meeting("2025-11-17"))
+    revised = s.revised(THREE)
+    for row in revised["revised_tenders"][1:]:
+        row.update(conforming=False, reason=f"{row['bidder']} opfylder ikke mindstekrav M2.")
+    err = s.refused("Registrer reviderede tilbud", "ida", revised,
+                    "Only 1 conforming tender remains")
+    assert err.field == "reduction_reason" and "procurement report" in err.hint
+    reason = "Kun Alfa Care opfylder mindstekravene; regionen fortsætter for at sikre " \
+             "udviklingen af løsningen."
+    s.do("Registrer reviderede tilbud", "ida", dict(revised, reduction_reason=reason))
+    first = s.data()["rounds"][0]
+    assert first["bidders_after"] == ["Alfa Care"]
+    assert first["removed"] == ["Beta Health", "Gamma Med"]
+    assert first["reduction_reason"] == reason
+    assert [n["bidder"] for n in first["reduction_notices"]] == ["Beta Health", "Gamma Med"]
+    ctx = report.context(s.engine, s.iid)
+    [reduced] = ctx["reduced"]
+    assert reduced["reduction_reason"] == reason
+    assert [t["bidder"] for t in ctx["rejected_tenders"]] == ["Beta Health", "Gamma Med"]
+    html = report.html(ctx)
+    assert reason in html and "Beta Health opfylder ikke mindstekrav M2." in html
+
+
+# ============================ item 13: the report's subcontracting and low tenders
+def test_the_report_gives_the_winners_subcontracting_and_kept_low_tenders(scenario):
+    from engine.export import report
+
+    s = scenario
+    to_first_round(s)
+    s.negotiation_round("2025-11-17", THREE)
+    s.at("2026-02-16")
+    s.do("Opfordr til endelige tilbud", "ida", {"final_invitation_sent": "2026-02-16",
+                                                "final_tender_deadline": "2026-03-02"})
+    s.do("Modtag endelige tilbud", "ida", {"final_tenders": [
+        {"bidder": "Alfa Care", "price": 150_000_000, "received": "2026-02-27",
+         "subcontracting_share": 30, "subcontractors": "Sensorfabrikken ApS"},
+        {"bidder": "Beta Health", "price": 60_000_000, "received": "2026-02-27"},
+        {"bidder": "Gamma Med", "price": 160_000_000, "received": "2026-02-27",
+         "subcontracting_share": 10}]})
+    s.tick("2026-03-03")
+    s.at("2026-03-10")
+    s.do("Kontroller tilbuddenes konditionsmæssighed", "eva", {"conformity": [
+        {"bidder": "Alfa Care", "conforming": True},
+        {"bidder": "Beta Health", "conforming": True, "abnormally_low": True,
+         "explanation_requested_on": "2026-03-04", "explanation_received_on": "2026-03-09",
+         "explanation_accepted": True,
+         "reason": "Prisen er forklaret med en eksisterende platform."},
+        {"bidder": "Gamma Med", "conforming": True}]})
+    for bidder, score in (("Alfa Care", 9), ("Beta Health", 5), ("Gamma Med", 6)):
+        s.do("Evaluer tilbud", "eva", {"tender_score": {
+            "scores": [{"criterion": "K1", "score": score}, {"criterion": "K2",
+                                                             "score": score}],
+            "justification": "Vurderet.", "impartiality": {"conflict": False}}},
+             item=bidder)
+    s.do("Godkend evaluering", "lea", {"evaluation_approved": True,
+                                       "management_comment": ""})
+    ctx = report.context(s.engine, s.iid)
+    assert ctx["subcontracting"] == []  # no winner yet
+    s.at("2026-03-26")
+    s.do("Tildelingsbeslutning og underretning", "lea", {"award": {
+        "winner": "Alfa Care", "advantages": "Bedste kliniske værdi og pris.",
+        "negotiation_account": "En runde med mikrosprint med alle tre tilbudsgivere.",
+        "notified": "2026-03-26", "electronic": True, "documentation": DOCUMENTED}})
+    ctx = report.context(s.engine, s.iid)
+    assert ctx["subcontracting"] == [{"bidder": "Alfa Care", "share": "30 %",
+                                      "subcontractors": "Sensorfabrikken ApS"}]
+    assert ctx["abnormally_low"] == [{
+        "bidder": "Beta Health", "requested": "2026-03-04", "received": "2026-03-09",
+        "reason": "Prisen er forklaret med en eksisterende platform."}]
+    html = report.html(ctx)
+    assert "Sensorfabrikken ApS" in html and "eksisterende platform" in html
+    assert report.pdf(ctx).startswith(b"%PDF")
+
+
+def test_complaints_and_declarations_from_the_command_line(database_url, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from engine.cli import main
+    from tests.conftest import DATA
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("OPIFLOW_WORKFLOWS", str(DATA))
+    runner = CliRunner()
+
+    def run(*args):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+    assert run("init-db").exit_code == 0 and run("deploy").exit_code == 0
+    run("users", "add", "anna", "--authority", "Region Hovedstaden", "--groups", "Indkøb")
+    iid = run("start", "purchase_request", "--as", "anna", "--data",
+              '{"title": "CLI"}').output.strip()
+    early = run("complaint", "add", iid, "--as", "anna", "--complainant", "Beta",
+                "--filed-on", "2026-04-01", "--subject", "K1")
+    assert early.exit_code == 1 and "only after the award decision" in early.stderr
+    assert run("complaint", "list", iid, "--as", "anna").output.strip() == "no complaints"
+    named = run("impartiality", "adviser", iid, "--as", "anna", "--person", "Per",
+                "--organisation", "Rådgivning A/S")
+    assert named.exit_code == 0 and "Per (adviser): has not declared" in named.output
+    vague = run("impartiality", "declare", iid, "--as", "anna", "--person", "Per",
+                "--role", "adviser", "--conflict", "--description", "Ejer aktier i en "
+                "tilbudsgiver.")
+    assert vague.exit_code == 1 and "measures taken" in vague.stderr
+    declared = run("impartiality", "declare", iid, "--as", "anna", "--person", "Per",
+                   "--role", "adviser", "--no-conflict", "--json")
+    assert declared.exit_code == 0
+    [per] = json.loads(declared.output)
+    assert per["declaration"]["conflict"] is False

@@ -106,10 +106,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(tokens.bp)
     app.register_blueprint(inbox.bp)
     app.register_blueprint(joint.bp)
-    from . import cancel, letters
+    from . import cancel, complaints, letters
 
     app.register_blueprint(letters.bp)
     app.register_blueprint(cancel.bp)
+    app.register_blueprint(complaints.bp)
     # (other areas register their blueprints here)
 
     app.add_url_rule("/", "index", lambda: redirect(url_for("tasks.index")))

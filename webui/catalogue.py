@@ -635,4 +635,40 @@ ENGLISH.update({
         "attached to the case.",
     "Begrundelsen indeholder usynlige kontroltegn. Skriv den igen som almindelig tekst.":
         "The reason contains invisible control characters. Write it again as plain text.",
+
+# complaints to Klagenævnet for Udbud (the partnership's page) and audit event kinds
+ENGLISH.update({
+    "Klager": "Complaints",
+    "Klager til Klagenævnet for Udbud": "Complaints to the Complaints Board for Public "
+                                        "Procurement",
+    "En klage indgivet i stand still-perioden blokerer underskriften af kontrakten, indtil "
+    "klagenævnet har truffet afgørelse om opsættende virkning (klagenævnsloven § 12).":
+        "A complaint filed within the standstill period blocks signing the contract until "
+        "the Board has decided on suspensive effect (klagenævnsloven § 12).",
+    "Stand still-perioden udløber den {day}.": "The standstill period ends on {day}.",
+    "Nr.": "No.",
+    "Indgivet": "Filed",
+    "Emne": "Subject",
+    "I stand still-perioden": "Within the standstill period",
+    "Opsættende virkning": "Suspensive effect",
+    "Udfald": "Outcome",
+    "Ingen klager registreret.": "No complaints registered.",
+    "Registrer en klage": "Register a complaint",
+    "Indgivet til klagenævnet": "Filed with the Board",
+    "Klagens emne": "Subject of the complaint",
+    "Registrer klagen": "Register the complaint",
+    "Registrer klagenævnets afgørelse": "Record the Board's decision",
+    "Klage nr. {number} fra {complainant}": "Complaint no. {number} from {complainant}",
+    "Afgjort": "Decided",
+    "Udfald (når det kendes)": "Outcome (when known)",
+    "Registrer afgørelsen": "Record the decision",
+    "Klagen er registreret.": "The complaint is registered.",
+    "Klagenævnets afgørelse er registreret.": "The Board's decision is recorded.",
+    "Afventer afgørelse": "Awaiting decision",
+    "Opsættende virkning tillagt": "Suspensive effect granted",
+    "Opsættende virkning ikke tillagt": "Suspensive effect refused",
+    "Klage registreret": "Complaint registered",
+    "Klagenævnets afgørelse registreret": "The Board's decision recorded",
+    "Rådgiver udpeget": "Adviser named",
+    "Habilitetserklæring registreret": "Declaration of impartiality recorded",
 })

@@ -171,7 +171,11 @@ EVENT_KINDS = {"started": "Startet", "completed": "Udført", "claimed": "Taget",
                "unclaimed": "Sat fri", "cancelled": "Aflyst", "timer_fired": "Tidsfrist udløb",
                "migrated": "Flyttet til ny procesversion",
                "incident": "Tidsfristen fejlede", "incident_retried": "Prøvede tidsfristen igen",
-               "incident_resolved": "Markerede fejlen som løst", "letter": "Brev dannet"}
+               "incident_resolved": "Markerede fejlen som løst", "letter": "Brev dannet",
+               "complaint_registered": "Klage registreret",
+               "complaint_decided": "Klagenævnets afgørelse registreret",
+               "adviser_named": "Rådgiver udpeget",
+               "impartiality_declared": "Habilitetserklæring registreret"}
 
 
 def event_kind(kind: str) -> str:

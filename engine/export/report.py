@@ -93,24 +93,27 @@ def context(engine, instance_id: str, user: str | None = None) -> dict:
         "verification": _verification(case.chain, replayed),
         "events": [{"seq": e.seq, "at": _local(e.at), "actor": e.actor, "kind": e.kind,
                     "task": e.task or ""} for e in case.events],
-        "reduced": [{"round": r.get("round"), "removed": ", ".join(_list(r.get("removed"))),
-                     "continuing": ", ".join(_list(r.get("bidders_after")))}
-                    for r in _list(data.get("rounds"))
-                    if isinstance(r, dict) and r.get("removed")],
-        "rejected_tenders": [t for t in _list(data.get("rejected_tenders"))
-                             if isinstance(t, dict)],
+        "reduced": _reduced(data),
+        "rejected_tenders": _rejected_tenders(data),
+        "abnormally_low": _abnormally_low(data),
+        "subcontracting": _subcontracting(data),
         "complaints": [c for c in _list(data.get("complaints")) if isinstance(c, dict)],
         "cancellation": _cancellation(data, case.events),
         "letters": _letters(engine, instance_id, user),
         "conflicts": _conflicts(data),
         "partners": _partners(data),
+        "declared_conflicts": _declared_conflicts(data),
+        "declarations": _declarations(data),
         "sections": SECTIONS,
         "missing": MISSING,
     }
 
 
+NO_CONFLICTS = "Ingen interessekonflikter erklæret."
+
+
 def _conflicts(data: dict) -> str | None:
-    """What the evaluators declared about conflicts of interest (UBL § 4)."""
+    """What the evaluators declared with each assessment (UBL § 4)."""
     from ..rules.impartiality import declarations
 
     rows = [*_list(data.get("assessments")), *_dict(data.get("tender_scores")).values()]
@@ -118,8 +121,90 @@ def _conflicts(data: dict) -> str | None:
     if not summary["declared"]:
         return None
     return (f"{summary['declared']} af {summary['assessments']} vurderinger har en erklæring; "
-            "ingen interessekonflikt erklæret. En erklæret konflikt udelukker personen fra "
-            "vurderingen (systemet afviser vurderingen).")
+            "ingen interessekonflikt erklæret med en vurdering. En erklæret konflikt "
+            "udelukker personen fra vurderingen (systemet afviser vurderingen).")
+
+
+# ------------------------------------------- issue 10: the § 174 report's added items
+def _declared_conflicts(data: dict) -> list[dict]:
+    """The conflicts of interest declared in the procedure and the measures taken."""
+    from ..rules.impartiality import conflicts
+
+    return conflicts(data.get("impartiality_declarations"))
+
+
+def _declarations(data: dict) -> list[dict]:
+    """Every evaluator and adviser in the register and what they declared."""
+    rows = []
+    for p in _list(data.get("impartiality_declarations")):
+        if not isinstance(p, dict):
+            continue
+        d = p.get("declaration") if isinstance(p.get("declaration"), dict) else None
+        rows.append({"person": p.get("person"),
+                     "role": {"adviser": "rådgiver", "evaluator": "evaluator"}.get(
+                         str(p.get("role")), p.get("role")),
+                     "organisation": p.get("organisation") or "",
+                     "declared": (("interessekonflikt" if d.get("conflict") else
+                                   "ingen interessekonflikt") + f" ({d.get('declared_on')})")
+                     if d else "ikke erklæret"})
+    return rows
+
+
+def _reduced(data: dict) -> list[dict]:
+    """Bidders who did not go on after a negotiation round, each with the reason it was
+    given (UBL §§ 146, 171), and the recorded reason when fewer than two went on."""
+    rows = []
+    for r in _list(data.get("rounds")):
+        if not isinstance(r, dict) or not r.get("removed") and not r.get("reduction_reason"):
+            continue
+        reasons = {str(n.get("bidder")): n.get("reason")
+                   for n in _list(r.get("reduction_notices")) if isinstance(n, dict)}
+        rows.append({"round": r.get("round"), "removed": ", ".join(_list(r.get("removed"))),
+                     "continuing": ", ".join(_list(r.get("bidders_after"))),
+                     "reasons": [f"{b}: {reasons[str(b)]}" if reasons.get(str(b)) else str(b)
+                                 for b in _list(r.get("removed"))],
+                     "reduction_reason": r.get("reduction_reason") or ""})
+    return rows
+
+
+def _rejected_tenders(data: dict) -> list[dict]:
+    """Tenders rejected as not conforming (or abnormally low), in the rounds and at the
+    final tender, with the reason (UBL §§ 159, 169)."""
+    rows = []
+    for r in _list(data.get("rounds")):
+        if isinstance(r, dict):
+            rows += [dict(t, stage=f"runde {r.get('round')}")
+                     for t in _list(r.get("rejected_tenders")) if isinstance(t, dict)]
+    rows += [dict(t, stage="endeligt tilbud") for t in _list(data.get("rejected_tenders"))
+             if isinstance(t, dict)]
+    return rows
+
+
+def _abnormally_low(data: dict) -> list[dict]:
+    """Final tenders found abnormally low and kept after the bidder's explanation (§ 169)."""
+    return [{"bidder": r.get("bidder"), "requested": r.get("explanation_requested_on"),
+             "received": r.get("explanation_received_on"),
+             "reason": r.get("reason") or "Forklaringen blev accepteret."}
+            for r in _list(data.get("conformity"))
+            if isinstance(r, dict) and r.get("abnormally_low") is True
+            and r.get("conforming") is True]
+
+
+def _subcontracting(data: dict) -> list[dict]:
+    """The winner's share of subcontracting, if its final tender states it
+    (Dir. art. 84(1)(e))."""
+    award = _dict(data.get("award"))
+    winners = [w for w in [award.get("winner"), *_list(award.get("partners"))]
+               if isinstance(w, str) and w]
+    rows = []
+    for t in _list(data.get("final_tenders")):
+        if isinstance(t, dict) and t.get("bidder") in winners:
+            share = t.get("subcontracting_share")
+            rows.append({"bidder": t["bidder"],
+                         "share": (f"{_points(share)} %" if share is not None
+                                   else "Ikke oplyst"),
+                         "subcontractors": t.get("subcontractors") or ""})
+    return rows
 
 
 def _partners(data: dict) -> list[dict]:

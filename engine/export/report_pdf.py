@@ -115,15 +115,27 @@ def render(ctx: dict) -> bytes:
                                          for p in ctx.get("partners") or []))
     heading("11")
     line("Reduceret mellem runderne", "; ".join(
-        f"runde {r['round']}: {r['removed']} (fortsætter: {r['continuing']})"
+        f"runde {r['round']}: {' / '.join(r['reasons']) or '-'} (fortsætter: "
+        f"{r['continuing']})" + (f"; begrundelse: {r['reduction_reason']}"
+                                 if r["reduction_reason"] else "")
         for r in ctx["reduced"]) or "Ingen.")
-    table(["Afvist tilbud", "Begrundelse", "Unormalt lavt"],
-          [[t.get("bidder"), t.get("reason"), "ja" if t.get("abnormally_low") else "nej"]
-           for t in ctx["rejected_tenders"]])
+    table(["Afvist tilbud", "Tilbud", "Begrundelse", "Unormalt lavt"],
+          [[t.get("bidder"), t.get("stage"), t.get("reason"),
+            "ja" if t.get("abnormally_low") else "nej"] for t in ctx["rejected_tenders"]])
+    line("Unormalt lave tilbud bevaret efter forklaring", "; ".join(
+        f"{t['bidder']}: {t['reason']}" for t in ctx["abnormally_low"]) or "Ingen.")
+    line("Vinderens andel af underleverancer", "; ".join(
+        f"{t['bidder']}: {t['share']}" + (f" ({t['subcontractors']})"
+                                         if t["subcontractors"] else "")
+        for t in ctx["subcontracting"]) or ctx["missing"])
     table(["Klager", "Indgivet", "Emne", "Opsættende virkning", "Udfald"],
           [[c.get("complainant"), c.get("filed_on"), c.get("subject"), c.get("suspension"),
             c.get("outcome")] for c in ctx["complaints"]])
-    line("Interessekonflikter (UBL § 4)", ctx["conflicts"] or ctx["missing"])
+    line("Interessekonflikter og foranstaltninger (UBL § 4)", "; ".join(
+        f"{c['person']} ({c['role']}, konflikt med {c['with'] or 'hele udbuddet'}): "
+        f"{c['description']} Foranstaltninger: {c['measures']}"
+        for c in ctx["declared_conflicts"]) or "Ingen interessekonflikter erklæret.")
+    line("Erklæringer ved vurderingerne", ctx["conflicts"] or ctx["missing"])
     line("Aflysning", ctx["cancellation"] or "Proceduren er ikke aflyst.")
     heading("12")
     table(["Nr.", "Dato", "Slags", "Til", "Emne"],

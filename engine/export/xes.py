@@ -26,6 +26,10 @@ LIFECYCLE = {
     "completed": "complete",
     "timer_fired": "complete",
     "cancelled": "ate_abort",
+    "complaint_registered": "complete",
+    "complaint_decided": "complete",
+    "adviser_named": "complete",
+    "impartiality_declared": "complete",
 }
 
 

@@ -9,6 +9,11 @@ ahead. A complaint filed after the standstill does not suspend by itself.
 A complaint is {"complainant": str, "filed_on": date, "subject": str,
 "suspension": "pending" | "granted" | "refused", "decided_on": date | None,
 "outcome": str}; "within_standstill" is computed, never typed in.
+
+A complaint is registered on its own (:func:`add`), at any time after the award
+notification, and the Board's decision on suspension is recorded later (:func:`decide`).
+Both return a new list: the procedure's register of complaints, which the signing check
+(:func:`check_signing`) and the procurement report read.
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from engine.errors import RuleViolation
 from engine.rules.deadlines import as_date
 
 SUSPENSION = ("pending", "granted", "refused")
+FIELDS = ("complainant", "filed_on", "subject", "suspension", "decided_on", "outcome")
 
 
 def _text(value: Any) -> str:
@@ -76,3 +82,72 @@ def check_signing(complaints: Any, standstill_end: date | str, signed: date | st
                 "effect: the contract cannot be signed until the Board decides the case.",
                 hint="Record the Board's decision on the case, or cancel the award.",
                 field=f"complaints[{i}].suspension")
+
+
+def add(complaints: Any, complaint: Any, standstill_end: date | str | None,
+        today: date | str) -> list[dict]:
+    """The register with ``complaint`` added: registered after the award notification
+    (``standstill_end`` is known), filed no later than ``today``; its
+    ``within_standstill`` is computed from the standstill end, never typed in."""
+    if not standstill_end:
+        raise RuleViolation(
+            "A complaint can be registered only after the award decision has been "
+            "notified: there is no standstill period yet.",
+            hint="Register the complaint once the award notification has been sent; "
+                 "before that, answer the bidder's questions in writing.",
+            field="complaint")
+    if not isinstance(complaint, dict):
+        raise RuleViolation("The complaint must be an object.", field="complaint")
+    unknown = sorted(set(complaint) - set(FIELDS))
+    if unknown:
+        raise RuleViolation(f"A complaint has no field {unknown[0]!r}.",
+                            hint=f"Use: {', '.join(FIELDS)}.", field=f"complaint.{unknown[0]}")
+    entry = {key: complaint[key] for key in FIELDS if complaint.get(key) is not None}
+    entry.setdefault("suspension", "pending")
+    existing = complaints if isinstance(complaints, list) else []
+    checked = register([*existing, entry], standstill_end)
+    new = checked[-1]
+    if as_date(new["filed_on"]) > as_date(today, "today"):
+        raise RuleViolation(f"The complaint is dated {new['filed_on']}, in the future.",
+                            hint="Register the complaint when it has been filed.",
+                            field="complaint.filed_on")
+    return checked
+
+
+def decide(complaints: Any, number: Any, decision: Any, standstill_end: date | str,
+           today: date | str) -> list[dict]:
+    """The register with Klagenævnet's decision on suspension (and, when known, the
+    outcome of the case) recorded for complaint no. ``number`` (counted from 1)."""
+    existing = complaints if isinstance(complaints, list) else []
+    if isinstance(number, bool) or not isinstance(number, int) \
+            or not 1 <= number <= len(existing):
+        raise RuleViolation(
+            f"There is no complaint no. {number!r}.",
+            hint=f"Choose one of the {len(existing)} registered complaints (1-"
+                 f"{len(existing)})." if existing else "Register the complaint first.",
+            field="complaint")
+    if not isinstance(decision, dict):
+        raise RuleViolation("The decision must be an object.", field="decision")
+    suspension = decision.get("suspension")
+    if suspension not in ("granted", "refused"):
+        raise RuleViolation(
+            f"Unknown decision on suspension {suspension!r}.",
+            hint="Record what Klagenævnet for Udbud decided: granted or refused.",
+            field="decision.suspension")
+    decided = as_date(decision.get("decided_on") or "", "decision.decided_on")
+    if decided > as_date(today, "today"):
+        raise RuleViolation(f"The decision is dated {decided.isoformat()}, in the future.",
+                            hint="Record the decision when it has been made.",
+                            field="decision.decided_on")
+    item = existing[number - 1]
+    if decided < as_date(item.get("filed_on") or "", "filed_on"):
+        raise RuleViolation(
+            f"The decision ({decided.isoformat()}) is dated before the complaint was filed "
+            f"({item['filed_on']}).",
+            hint="Check the date of Klagenævnet's decision.", field="decision.decided_on")
+    changed = dict(item, suspension=suspension, decided_on=decided.isoformat())
+    outcome = decision.get("outcome")
+    if isinstance(outcome, str) and outcome.strip():
+        changed["outcome"] = outcome.strip()
+    rows = [*existing[:number - 1], changed, *existing[number:]]
+    return register(rows, standstill_end)

@@ -104,7 +104,7 @@ def check_phase_approval(targets: list[dict], phase: int) -> None:
         raise RuleViolation(f"Phase {phase} has no intermediate targets recorded.",
                             hint="Record each of the phase's targets as met or not met.",
                             field="intermediate_targets")
-    missed = [str(t.get("target")) for t in targets
+    missed = [str(t.get("target")) if isinstance(t, dict) else str(t) for t in targets
               if not isinstance(t, dict) or t.get("met") is not True]
     if missed:
         raise RuleViolation(

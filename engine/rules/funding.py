@@ -123,7 +123,7 @@ def allocate(sources: list[dict], drawdowns: list[dict], phase: str, amount: Any
         if part > left:
             raise RuleViolation(
                 f"'{source['name']}' kan ikke bære {kr(part)}: der er "
-                f"{kr(left)} tilbage af {kr(source['amount'])}.",
+                f"{kr(left)} tilbage af {kr(source['amount'])}",  # ends "kr."
                 field="funding", hint="Forhøj bevillingen, tilføj en kilde eller ændr "
                 "fordelingen, før fasen godkendes.")
         if source.get("deadline") and on > date.fromisoformat(source["deadline"]):

@@ -7,12 +7,29 @@ conflict excludes that person from the assessment: the submission is refused and
 task goes to another evaluator.
 
 A declaration is {"conflict": bool, "description": str}.
+
+Besides the declaration with each assessment, the procedure keeps a register of the
+people who take part in the assessment (:func:`declare`, :func:`name_adviser`):
+evaluators and the external advisers named in the procedure. Each entry is
+{"person", "role": "evaluator" | "adviser", "organisation", "named_on",
+"declaration": None | {"declared_on", "conflict", "with", "description", "measures"}}.
+A declared conflict must state the measures taken; it excludes the person from the
+assessment tasks about the bidder it names ("with"), or all of them when it names
+none (:func:`check_not_excluded`). An adviser named in the procedure declares before
+any assessment is accepted (:func:`check_advisers_declared`).
 """
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from engine.errors import RuleViolation
+from engine.rules.deadlines import as_date
+
+ROLES = ("evaluator", "adviser")
+MINIMUM_TEXT = 15  # characters: a description or a measure says something
+# the validators of the tasks that assess an applicant or a bidder
+ASSESSMENT_TASKS = ("suitability", "tender_score", "conformity")
 
 
 def check_declaration(declaration: Any, subject: str, field: str = "impartiality") -> None:
@@ -39,3 +56,144 @@ def declarations(assessments: list[dict]) -> dict[str, Any]:
     declared = [d for d in rows if isinstance(d, dict)]
     return {"assessments": len(rows), "declared": len(declared),
             "conflicts": [d for d in declared if d.get("conflict")]}
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _people(register: Any) -> list[dict]:
+    return [p for p in register if isinstance(p, dict)] if isinstance(register, list) else []
+
+
+def name_adviser(register: Any, adviser: Any, today: date | str) -> list[dict]:
+    """The register with an external adviser named in the procedure (not yet declared)."""
+    if not isinstance(adviser, dict):
+        raise RuleViolation("The adviser must be an object.", field="adviser")
+    person = _text(adviser.get("person"))
+    if not person:
+        raise RuleViolation("The adviser has no name.",
+                            hint="Name the person who advises on the assessment.",
+                            field="adviser.person")
+    organisation = _text(adviser.get("organisation"))
+    if not organisation:
+        raise RuleViolation(f"The adviser {person!r} has no organisation.",
+                            hint="Name the firm or body the adviser comes from.",
+                            field="adviser.organisation")
+    people = _people(register)
+    if any(p.get("person") == person for p in people):
+        raise RuleViolation(f"{person!r} is already named in the procedure.",
+                            hint="Register the person's declaration instead.",
+                            field="adviser.person")
+    return [*people, {"person": person, "role": "adviser", "organisation": organisation,
+                      "named_on": as_date(today, "today").isoformat(), "declaration": None}]
+
+
+def declare(register: Any, declaration: Any, bidders: list[str], today: date | str
+            ) -> list[dict]:
+    """The register with ``declaration`` recorded for its person.
+
+    ``declaration`` is {"person", "role", "conflict": bool, "with": bidder or "",
+    "description", "measures", "declared_on"}. An evaluator not yet in the register is
+    added; an adviser must have been named first. A conflict needs a description and the
+    measures taken; "with" names a bidder or applicant of the procedure (or nobody: a
+    conflict with the procedure as a whole)."""
+    if not isinstance(declaration, dict):
+        raise RuleViolation("The declaration must be an object.", field="declaration")
+    person = _text(declaration.get("person"))
+    if not person:
+        raise RuleViolation("The declaration names nobody.",
+                            hint="Name the evaluator or adviser who declares.",
+                            field="declaration.person")
+    role = declaration.get("role")
+    if role not in ROLES:
+        raise RuleViolation(f"Unknown role {role!r} for {person!r}.",
+                            hint="Use evaluator or adviser.", field="declaration.role")
+    people = _people(register)
+    found = [p for p in people if p.get("person") == person]
+    if role == "adviser" and not found:
+        raise RuleViolation(
+            f"{person!r} is not named as an adviser in the procedure.",
+            hint="Name the adviser (with the organisation) first, then register the "
+                 "declaration.", field="declaration.person")
+    if found and found[0].get("role") != role:
+        raise RuleViolation(f"{person!r} is registered as {found[0].get('role')}, not {role}.",
+                            hint="Use the role the person has in the procedure.",
+                            field="declaration.role")
+    conflict = declaration.get("conflict")
+    if not isinstance(conflict, bool):
+        raise RuleViolation(f"The declaration of {person!r} does not say whether there is "
+                            "a conflict of interest (yes or no).",
+                            hint="Answer: no conflict, or a conflict with its description.",
+                            field="declaration.conflict")
+    day = as_date(today, "today")
+    declared_on = as_date(declaration.get("declared_on") or day, "declaration.declared_on")
+    if declared_on > day:
+        raise RuleViolation(f"The declaration is dated {declared_on.isoformat()}, in the "
+                            "future.", hint="Register the declaration when it is made.",
+                            field="declaration.declared_on")
+    with_whom = _text(declaration.get("with"))
+    entry: dict[str, Any] = {"declared_on": declared_on.isoformat(), "conflict": conflict}
+    if conflict:
+        if with_whom and with_whom not in bidders:
+            raise RuleViolation(
+                f"{with_whom!r} is not an applicant or bidder in the procedure.",
+                hint=f"Name one of: {', '.join(bidders) or 'none yet'}; or leave it empty "
+                     "for a conflict with the procedure as a whole.",
+                field="declaration.with")
+        for key, what in (("description", "what the conflict is"),
+                          ("measures", "the measures taken")):
+            if len(_text(declaration.get(key))) < MINIMUM_TEXT:
+                raise RuleViolation(
+                    f"The declared conflict of {person!r} does not state {what}.",
+                    hint="Describe the conflict and the measures taken (e.g. the person is "
+                         "excluded from the assessment and replaced) in a few words: it "
+                         "goes into the procurement report (UBL § 4, Dir. art. 24).",
+                    field=f"declaration.{key}")
+        entry.update({"with": with_whom, "description": _text(declaration["description"]),
+                      "measures": _text(declaration["measures"])})
+    if found:
+        return [dict(p, declaration=entry) if p is found[0] else p for p in people]
+    return [*people, {"person": person, "role": role, "organisation": "",
+                      "named_on": declared_on.isoformat(), "declaration": entry}]
+
+
+def check_not_excluded(person: str, subject: str | None, register: Any) -> None:
+    """UBL § 4: a person who declared a conflict with ``subject`` (or with the whole
+    procedure) does not take part in assessing it. ``subject`` None: a task that judges
+    every tender (the conformity check), from which any declared conflict excludes."""
+    for p in _people(register):
+        declared = p.get("declaration") or {}
+        if p.get("person") != person or not declared.get("conflict"):
+            continue
+        with_whom = declared.get("with") or ""
+        if not with_whom or subject is None or with_whom == subject:
+            about = f"with {with_whom!r}" if with_whom else "in this procedure"
+            raise RuleViolation(
+                f"{person!r} declared a conflict of interest {about} and is excluded from "
+                "this assessment (UBL § 4, Dir. art. 24).",
+                hint="Give the task back (unclaim it) so that an evaluator without a "
+                     "conflict takes it.", field="impartiality.person")
+
+
+def check_advisers_declared(register: Any) -> None:
+    """Every adviser named in the procedure has declared before an assessment counts."""
+    missing = [p["person"] for p in _people(register)
+               if p.get("role") == "adviser" and not p.get("declaration")]
+    if missing:
+        raise RuleViolation(
+            f"The adviser(s) {', '.join(missing)} named in the procedure have not declared "
+            "whether they have a conflict of interest (UBL § 4).",
+            hint="Register each adviser's declaration before the assessment.",
+            field="impartiality.advisers")
+
+
+def conflicts(register: Any) -> list[dict]:
+    """The declared conflicts and the measures taken, for the record and the report."""
+    return [{"person": p["person"], "role": p.get("role"),
+             "with": (p.get("declaration") or {}).get("with") or "",
+             "declared_on": p["declaration"].get("declared_on"),
+             "description": p["declaration"].get("description"),
+             "measures": p["declaration"].get("measures")}
+            for p in _people(register)
+            if isinstance(p.get("declaration"), dict) and p["declaration"].get("conflict")]

@@ -29,6 +29,16 @@ BINDING_PURCHASE_TERMS: dict[str, str] = {
                      "kontraktperiode", "slutdato", "kontraktens udløb"),
                     "the purchase contract's duration"),
 }
+# Stated in the tender documents and locked with them (tender_documents.LOCKED_KEYS):
+# what participants are paid and the IPR terms are not renegotiated either.
+LOCKED_TERMS: dict[str, str] = {
+    **dict.fromkeys(("ipr", "ipr_terms", "ipr_terms.on_termination", "ipr_terms.on_purchase",
+                     "ipr terms", "intellectual property", "immaterielle rettigheder",
+                     "rettigheder", "ophavsret", "brugsret"), "the IPR terms"),
+    **dict.fromkeys(("participant_remuneration", "remuneration", "vederlag", "honorering",
+                     "deltagerhonorering", "vederlag til deltagerne",
+                     "honorering af deltagerne"), "the remuneration to participants"),
+}
 GENERAL_RECIPIENTS = frozenset({"alle", "all", "everyone", "alle tilbudsgivere",
                                 "all bidders", "de andre", "the others", "andre"})
 # Keys of the evaluation model: changing any of them changes the award criteria.
@@ -80,7 +90,16 @@ def check_requirement_changes(locked: dict, changes: list[dict]) -> None:
                 "cannot be changed after the notice (Dir. Art. 31(3)).",
                 hint="Drop this change; the published evaluation model stays as it is.",
                 field="requirement")
-        binding = BINDING_PURCHASE_TERMS.get(" ".join(key.lower().split()))
+        name = " ".join(key.lower().split())
+        locked_term = LOCKED_TERMS.get(name)
+        if locked_term:
+            raise RuleViolation(
+                f"{key!r} is {locked_term}, stated in the tender documents and locked with "
+                "them when the notice was published: it cannot be changed in negotiation.",
+                hint="Drop this change; the remuneration to participants and the IPR terms "
+                     "on termination and on purchase stay as published.",
+                field="requirement")
+        binding = BINDING_PURCHASE_TERMS.get(name)
         if binding:
             raise RuleViolation(
                 f"{key!r} is {binding}, fixed by the tender documents: it cannot be changed "

@@ -263,8 +263,9 @@ def reduce_bidders(ranked_bidders: list[str], keep: int, announced: bool,
         raise RuleViolation(
             f"Keeping {keep} bidder leaves no genuine competition for the final stage "
             f"(Dir. art. 66, UBL § 146).",
-            hint=f"Keep at least {MINIMUM_FINAL_STAGE} bidders; fewer only remain when "
-                 "fewer conforming tenders are received.",
+            hint=f"Keep at least {MINIMUM_FINAL_STAGE} bidders; fewer go on only when "
+                 "fewer than two conforming tenders remain, and then the reason is "
+                 "recorded (reduction_reason).",
             field="keep")
     if ranks is not None:
         if len(ranks) != len(ranked_bidders):

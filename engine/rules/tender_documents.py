@@ -38,7 +38,11 @@ SECTION_DEFAULTS: dict[str, dict[str, Any]] = {
     "development": {"phases": 4, "fee_per_phase": 165000},
     "purchase": {"ceiling": 220000000},
 }
-LOCKED_KEYS = ("minimum_requirements", "evaluation_model")
+# Locked once the notice is published (Dir. art. 31(3)): the minimum requirements and the
+# evaluation model, and what the participants were promised: their remuneration (UBL § 74
+# stk. 2 nr. 5) and the IPR terms, on termination and on purchase (Dir. art. 31(2)).
+LOCKED_KEYS = ("minimum_requirements", "evaluation_model", "participant_remuneration",
+               "ipr", "ipr_terms")
 
 
 def with_defaults(docs: dict) -> dict:
@@ -172,10 +176,11 @@ def check_tender_documents(docs: dict) -> None:
 
 def total_fees(docs: dict) -> Amount:
     """The agreed total fee: phases x fee per phase (defaults applied)."""
-    development = with_defaults(docs).get("development") or {}
-    phases = development.get("phases", 4)
+    development = with_defaults(docs).get("development")
+    if not isinstance(development, dict):
+        development = {}
     fee = positive_amount(development.get("fee_per_phase"), "development.fee_per_phase")
-    return plain(fee * phases)
+    return plain(fee * development["phases"])  # a dict with a fee has its phases (defaults)
 
 
 def locked_part(docs: dict) -> dict:

@@ -22,6 +22,7 @@ from . import (
     negotiation,
     partnership,
     purchase,
+    reduction,
     scoring,
     selection,
     tender_documents,
@@ -61,7 +62,7 @@ def need(data: dict, submitted: dict, today: date) -> None:
             "already available on the market (UBL § 73).",
             hint="Confirm that no solution on the market covers the need, or choose another "
                  "procedure (e.g. a tender with market dialogue).", field="not_on_market")
-    if not str(submitted.get("justification", "")).strip():
+    if not str(submitted.get("justification") or "").strip():
         raise RuleViolation("Say why no solution on the market covers the need.",
                             hint="It goes into the procurement report (UBL § 174).",
                             field="justification")
@@ -112,6 +113,7 @@ def applications(data: dict, submitted: dict, today: date) -> None:
 def suitability(data: dict, submitted: dict, today: date) -> None:
     """UBL § 75: qualified applicants are rated, rejected ones get a reason."""
     assessment = dict(submitted["assessment"], applicant=data.get("applicant") or "ansøgeren")
+    impartiality.check_advisers_declared(data.get("impartiality_declarations"))
     impartiality.check_declaration(assessment.get("impartiality"), assessment["applicant"],
                                    "assessment.impartiality")
     selection.select_candidates([assessment], selection.MINIMUM_INVITED,
@@ -177,30 +179,17 @@ def _scoring_rows(tenders: list[dict]) -> list[dict]:
 
 
 def revised_tenders(data: dict, submitted: dict, today: date) -> None:
-    """UBL § 146: reduce between rounds only if announced, and by the award criteria."""
+    """UBL § 146: reduce between rounds only if announced, by the award criteria, never
+    below two unless fewer conforming tenders remain (then with the reason recorded)."""
     remaining = data["round_bidders"]
     tenders = submitted["revised_tenders"]
     _names(tenders, "bidder", "revised_tenders", remaining)
-    if not submitted["reduce_after_round"]:
-        return
-    announced = data["tender_documents"]["negotiation"]["reduction_between_rounds"]
-    if announced is not True:
-        selection.reduce_bidders(remaining, 1, announced)  # raises: not announced
-    missing = [b for b in remaining if b not in [t["bidder"] for t in tenders]]
-    if missing:
-        raise RuleViolation(
-            f"To reduce by the award criteria every remaining bidder needs a scored tender; "
-            f"missing: {', '.join(missing)}.",
-            hint="Register and score a tender from every remaining bidder, or do not reduce.",
-            field="revised_tenders")
-    if "keep_bidders" not in submitted:
-        raise RuleViolation("Say how many bidders continue.",
-                            hint="Give the number of bidders that go on to the next round.",
-                            field="keep_bidders")
-    ranking = scoring.score_tenders(data["tender_documents"]["evaluation_model"],
-                                    _scoring_rows(tenders))
-    selection.reduce_bidders([r["bidder"] for r in ranking], submitted["keep_bidders"],
-                             announced, [r["rank"] for r in ranking])
+    docs = data["tender_documents"]
+    reduce = submitted["reduce_after_round"] is True
+    reduction.round_outcome(docs["evaluation_model"], tenders, remaining, reduce,
+                            submitted.get("keep_bidders"),
+                            docs["negotiation"]["reduction_between_rounds"],
+                            submitted.get("reduction_reason", ""))
 
 
 def final_invitation(data: dict, submitted: dict, today: date) -> None:
@@ -227,12 +216,14 @@ def final_tenders(data: dict, submitted: dict, today: date) -> None:
 def conformity(data: dict, submitted: dict, today: date) -> None:
     """UBL §§ 159, 169: non-conforming tenders rejected with reasons before ranking; an
     abnormally low one only after a request for explanation."""
+    impartiality.check_advisers_declared(data.get("impartiality_declarations"))
     bidders = [t["bidder"] for t in data.get("final_tenders") or []]
     verification.check_conformity(submitted["conformity"], bidders, today)
 
 
 def tender_score(data: dict, submitted: dict, today: date) -> None:
     """Every sub-criterion scored once, on the published scale."""
+    impartiality.check_advisers_declared(data.get("impartiality_declarations"))
     impartiality.check_declaration(submitted["tender_score"].get("impartiality"),
                                    data.get("bidder") or "tilbudsgiveren",
                                    "tender_score.impartiality")
@@ -289,7 +280,8 @@ def partnership_contract(data: dict, submitted: dict, today: date) -> None:
             f"The contract cannot be signed before the standstill period ends on "
             f"{standstill.isoformat()}.", field="contract_signed",
             hint="Sign it on the next day or later.")
-    complaints.check_signing(submitted.get("complaints", []), standstill, signed)
+    # the complaints registered on the procedure (Engine.register_complaint)
+    complaints.check_signing(data.get("complaints") or [], standstill, signed)
     if submitted.get("contract_terms"):
         partners = data.get("partners") or partnership.awarded(data.get("award") or {})
         partnership.check_contract_terms(submitted["contract_terms"], partners,

@@ -210,7 +210,7 @@ def innovation_partnership(engine, clock) -> str:
         "notified": "2026-03-26", "electronic": True, "documentation": DOCUMENTED}})
     s.tick("2026-04-08", 0)
     s.do("Underskriv partnerskabskontrakt", "jens",
-         {"contract_signed": "2026-04-08", "signed_by": "Regionsdirektør", "complaints": []})
+         {"contract_signed": "2026-04-08", "signed_by": "Regionsdirektør"})
     for phase in range(1, 5):
         s.at(f"2026-{3 + phase * 2:02d}-01")
         s.phase("approve")

@@ -129,3 +129,145 @@ def test_danish_dates_and_amounts():
     assert danish_date("2026-12-10") == "10. december 2026"
     assert danish_amount(22_000_000) == "22.000.000 kr."
     assert danish_amount(1234.5) == "1.234,50 kr."
+
+
+# ------------------------------------------------ whole results, not only a key or two
+def test_threshold_gives_the_whole_period():
+    assert threshold("state", "2025-06-01") == {"amount": 1_064_177,
+                                                "valid_from": "2024-01-01",
+                                                "valid_to": "2025-12-31"}
+    with pytest.raises(RuleViolation) as err:
+        threshold("state", "not a day")
+    assert err.value.field == "date"
+    with pytest.raises(RuleViolation) as err:
+        threshold_check("state", "many", "2025-06-01")
+    assert err.value.field == "estimated_value"
+    with pytest.raises(RuleViolation) as err:
+        threshold_check("state", 5, "1. juni")
+    assert err.value.field == "date"
+
+
+def test_the_threshold_check_as_a_whole():
+    assert threshold_check("sub_central", 1_644_637, "2025-06-01") == {
+        "kind": "sub_central", "date": "2025-06-01", "estimated_value": 1_644_637,
+        "threshold": 1_644_638, "below": True,
+        "note": "Den anslåede værdi er under tærskelværdien: udbudsdirektivets "
+                "procedureregler gælder ikke som sådan; overvej procedurevalget."}
+    assert threshold_check("state", 2_000_000, "2025-06-01") == {
+        "kind": "state", "date": "2025-06-01", "estimated_value": 2_000_000,
+        "threshold": 1_064_177, "below": False,
+        "note": "Den anslåede værdi er over tærskelværdien."}
+    assert threshold_check(None, 2_000_000, "2025-06-01") == {
+        "kind": None, "date": "2025-06-01", "estimated_value": 2_000_000, "threshold": None,
+        "below": None,
+        "note": "Ordregivertypen er ikke angivet: tærskelværdien er ikke kontrolleret."}
+    assert threshold_check("", 2_000_000, "2025-06-01")["below"] is None
+    assert threshold_check("state", 2_000_000, "2031-01-01") == {
+        "kind": "state", "date": "2031-01-01", "estimated_value": 2_000_000,
+        "threshold": None, "below": None,
+        "note": "Ingen tærskelværdi er konfigureret for 2031-01-01: tilføj perioden i "
+                "engine/rules/thresholds.py."}
+
+
+def test_an_unknown_kind_lists_the_kinds():
+    with pytest.raises(RuleViolation) as err:
+        threshold("county", "2025-01-01")
+    assert err.value.message == "Unknown kind of authority 'county'."
+    assert err.value.hint == "Use one of: state, sub_central."
+
+
+def test_the_whole_notification():
+    letter = award_notification(dict(AWARD, winner="  Alfa Care "), "2026-04-07")
+    assert set(letter) == {"winner", "advantages", "negotiation_account", "notified",
+                           "standstill_end", "complaint_deadlines", "text"}
+    assert letter["winner"] == "Alfa Care"
+    assert letter["advantages"] == AWARD["advantages"]
+    assert letter["negotiation_account"] == AWARD["negotiation_account"]
+    assert letter["notified"] == "2026-03-26"
+    assert letter["text"].startswith(
+        "Tildelingsbeslutning. Ordregiveren har besluttet at indgå innovationspartnerskab "
+        "med Alfa Care, som har afgivet tilbuddet med det bedste forhold mellem pris og "
+        "kvalitet efter den offentliggjorte evalueringsmodel (underretning 26. marts 2026). "
+        "Det vindende tilbuds egenskaber og relative fordele: Bedste kliniske værdi og "
+        "pris. Forhandlingernes forløb: Tre runder med mikrosprint; svartiden blev ændret. "
+        "Stand still-perioden udløber den 7. april 2026; kontrakten indgås tidligst dagen "
+        "efter (klagenævnsloven § 3). Klage over tildelingsbeslutningen indgives til "
+        "Klagenævnet for Udbud.")
+    assert letter["text"].endswith(letter["complaint_deadlines"])
+    assert letter["complaint_deadlines"].startswith(
+        "Klage over tildelingsbeslutningen indgives til Klagenævnet for Udbud. Klagen har "
+        "kun opsættende virkning, hvis den indgives inden stand still-periodens udløb den "
+        "7. april 2026, og ordregiveren samtidig underrettes skriftligt")
+
+
+@pytest.mark.parametrize("winner", ["", "  ", None])
+def test_a_notification_without_a_winner_is_refused(winner):
+    with pytest.raises(RuleViolation) as err:
+        award_notification(dict(AWARD, winner=winner), "2026-04-07")
+    assert err.value.field == "award.winner" and err.value.message == \
+        "The award names no winner."
+
+
+def test_the_advantages_are_checked_in_the_notification():
+    with pytest.raises(RuleViolation) as err:
+        award_notification(dict(AWARD, advantages="TBD"), "2026-04-07")
+    assert err.value.field == "award.advantages"
+    assert err.value.message == "The winner's advantages is missing or only a placeholder " \
+                                "('TBD')."
+    assert err.value.hint == ("Write the winner's advantages in full (at least 15 "
+                              "characters): it goes into the letter to every bidder "
+                              "(UBL § 171).")
+
+
+@pytest.mark.parametrize("text", ["x" * 15, "Ingen ændringer.", " " * 3 + "y" * 15])
+def test_texts_of_fifteen_characters_are_real(text):
+    assert check_real_text(text, "f", "X") == text.strip()
+
+
+@pytest.mark.parametrize("text", ["x" * 14, 42, None, "udfyldes", "Følger."])
+def test_shorter_or_other_texts_are_not(text):
+    with pytest.raises(RuleViolation) as err:
+        check_real_text(text, "f", "X")
+    assert err.value.field == "f"
+
+
+def test_the_estimated_value_refusal_in_full():
+    with pytest.raises(RuleViolation) as err:
+        check_estimated_value(100, 60, 41)
+    assert err.value.field == "estimated_value"
+    assert err.value.message == ("The estimated value 100 DKK is below the development (60 "
+                                 "DKK) plus the maximum purchase value (41 DKK) = 101 DKK "
+                                 "(Dir. art. 5(10)).")
+    for args, field in (((None, 1, 1), "estimated_value"), ((1, "x", 1), "development_value"),
+                        ((1, 1, "x"), "purchase_value")):
+        with pytest.raises(RuleViolation) as err:
+            check_estimated_value(*args)
+        assert err.value.field == field
+
+
+@pytest.mark.parametrize("value, text", [
+    (0, "0 kr."), (999, "999 kr."), (1000, "1.000 kr."), (1234.05, "1.234,05 kr."),
+    (22_000_000.0, "22.000.000 kr."),
+])
+def test_danish_amounts(value, text):
+    assert danish_amount(value) == text
+
+
+@pytest.mark.parametrize("day, text", [("2026-01-01", "1. januar 2026"),
+                                       ("2026-05-31", "31. maj 2026")])
+def test_danish_dates(day, text):
+    assert danish_date(day) == text
+
+
+def test_the_threshold_check_names_a_wrong_day():
+    with pytest.raises(RuleViolation) as err:
+        threshold_check(None, 5, "x")
+    assert err.value.field == "date"
+
+
+def test_the_estimated_value_hint_in_full():
+    with pytest.raises(RuleViolation) as err:
+        check_estimated_value(100, 60, 41)
+    assert err.value.hint == ("The estimated value of an innovation partnership covers all "
+                              "phases and the maximum purchase: raise the estimate, or lower "
+                              "the fees or the ceiling.")

@@ -75,3 +75,48 @@ def test_final_tender_is_not_negotiated():
     check_final_tender_not_negotiated(False)
     with pytest.raises(RuleViolation):
         check_final_tender_not_negotiated(True)
+
+
+@pytest.mark.parametrize("key, words", [
+    ("participant_remuneration", "the remuneration to participants"),
+    ("Vederlag", "the remuneration to participants"),
+    ("ipr_terms.on_termination", "the IPR terms"),
+    ("IPR", "the IPR terms"),
+    ("immaterielle  rettigheder", "the IPR terms"),
+])
+def test_remuneration_and_ipr_are_locked_with_the_documents(key, words):
+    with pytest.raises(RuleViolation) as e:
+        check_requirement_changes(LOCKED, [{"requirement": key, "kind": "other",
+                                            "description": "Ændres til fordel for os."}])
+    assert e.value.field == "requirement"
+    assert words in e.value.message and "locked" in e.value.message
+    assert "stay as published" in e.value.hint
+
+
+def test_a_requirement_merely_mentioning_ipr_is_not_locked():
+    check_requirement_changes(LOCKED, [{"requirement": "IPR-dokumentation i tilbuddet",
+                                        "kind": "other", "description": "Kortere bilag."}])
+
+
+def test_the_other_negotiation_refusals_in_words():
+    with pytest.raises(RuleViolation) as e:
+        check_resubmission_deadline("2026-05-04", "2026-05-04")
+    assert e.value.message == ("The resubmission deadline 2026-05-04 is not after the "
+                               "negotiation round on 2026-05-04.")
+    assert e.value.hint == "Give the bidders time to resubmit: set a later deadline."
+    for bad, field in ((("x", "2026-05-05"), "round_date"),
+                       (("2026-05-04", "x"), "resubmission_deadline")):
+        with pytest.raises(RuleViolation) as e:
+            check_resubmission_deadline(*bad)
+        assert e.value.field == field
+    for reserved in (False, None, 1, "true"):
+        with pytest.raises(RuleViolation) as e:
+            check_award_on_initial(reserved)
+        assert e.value.message == ("The contract cannot be awarded on the initial tenders: "
+                                   "the tender documents did not reserve that right.")
+        assert e.value.hint == "Negotiate with the bidders and ask for final tenders."
+    with pytest.raises(RuleViolation) as e:
+        check_final_tender_not_negotiated(True)
+    assert (e.value.message, e.value.field) == ("A final tender cannot be negotiated.",
+                                                "final")
+    assert e.value.hint == "Evaluate the final tenders with the published model."

@@ -121,9 +121,123 @@ def test_incomplete_documents_are_refused(docs, field):
     assert e.value.field == field
 
 
-def test_locked_part_is_a_copy_of_requirements_and_model():
+def test_locked_part_is_a_copy_of_requirements_model_remuneration_and_ipr():
     locked = locked_part(DOCS)
-    assert set(locked) == {"minimum_requirements", "evaluation_model"}
+    assert set(locked) == {"minimum_requirements", "evaluation_model",
+                           "participant_remuneration", "ipr", "ipr_terms"}
     assert locked["evaluation_model"] == DOCS["evaluation_model"]
+    assert locked["ipr_terms"] == DOCS["ipr_terms"]
+    assert locked["participant_remuneration"] == DOCS["participant_remuneration"]
     locked["evaluation_model"]["weights"]["quality"] = 0
+    locked["ipr_terms"]["on_purchase"] = "changed"
     assert DOCS["evaluation_model"]["weights"]["quality"] == 70
+    assert DOCS["ipr_terms"]["on_purchase"] != "changed"
+
+
+# ------------------------------------------- each refusal says exactly what is missing
+@pytest.mark.parametrize("docs, field, message", [
+    (edit(["minimum_requirements"], DELETE), "minimum_requirements",
+     "The tender documents do not state the minimum requirements."),
+    (edit(["minimum_requirements"], []), "minimum_requirements",
+     "The tender documents state no minimum requirements."),
+    (edit(["minimum_requirements", 0, "id"], " "), "minimum_requirements[0].id",
+     "The tender documents do not state an id for minimum requirement no. 1."),
+    (edit(["minimum_requirements", 1, "text"], None), "minimum_requirements[1].text",
+     "The tender documents do not state the text of minimum requirement 'mk2'."),
+    (edit(["minimum_requirements", 1, "id"], "mk1"), "minimum_requirements",
+     "The minimum requirement id 'mk1' is used twice."),
+    (edit(["minimum_requirements", 0], "CE"), "minimum_requirements[0]",
+     "minimum_requirements[0] must be an object with id and text."),
+    (edit(["evaluation_model"], DELETE), "evaluation_model",
+     "The tender documents do not state the evaluation model."),
+    (edit(["max_invited"], 2), "max_invited",
+     "max_invited must be a whole number of at least 3, got 2."),
+    (edit(["max_invited"], True), "max_invited",
+     "max_invited must be a whole number of at least 3, got True."),
+    (edit(["max_invited"], 4.0), "max_invited",
+     "max_invited must be a whole number of at least 3, got 4.0."),
+    (edit(["several_partners"], DELETE), "several_partners",
+     "The tender documents do not state whether there will be one or several partners."),
+    (edit(["several_partners"], 1), "several_partners",
+     "several_partners must be true or false, got 1."),
+    (edit(["negotiation"], DELETE), "negotiation",
+     "The tender documents do not state the negotiation plan."),
+    (edit(["negotiation"], "2 runder"), "negotiation", "negotiation must be an object."),
+    (edit(["negotiation", "rounds"], DELETE), "negotiation.rounds",
+     "The tender documents do not state the number of negotiation rounds."),
+    (edit(["negotiation", "rounds"], 0), "negotiation.rounds",
+     "negotiation.rounds must be a whole number of at least 1, got 0."),
+    (edit(["negotiation", "reduction_between_rounds"], DELETE),
+     "negotiation.reduction_between_rounds",
+     "The tender documents do not state whether bidders may be reduced between rounds."),
+    (edit(["negotiation", "award_on_initial_reserved"], DELETE),
+     "negotiation.award_on_initial_reserved",
+     "The tender documents do not state whether the right to award on the initial tenders "
+     "is reserved."),
+    (edit(["development"], DELETE), "development",
+     "The tender documents do not state the development phases."),
+    (edit(["development", "phases"], 0), "development.phases",
+     "development.phases must be a whole number of at least 1, got 0."),
+    (edit(["development", "termination_allowed"], DELETE),
+     "development.termination_allowed",
+     "The tender documents do not state whether the partnership may be terminated after a "
+     "phase."),
+    (edit(["purchase"], DELETE), "purchase",
+     "The tender documents do not state the purchase terms."),
+    (edit(["purchase", "performance_levels"], DELETE), "purchase.performance_levels",
+     "The tender documents do not state the performance levels for the purchase."),
+    (edit(["purchase", "max_cost"], DELETE), "purchase.max_cost",
+     "The tender documents do not state the maximum cost."),
+    (edit(["purchase", "contract_end"], DELETE), "purchase.contract_end",
+     "The tender documents do not state the contract end date."),
+    (edit(["ipr"], DELETE), "ipr", "The tender documents do not state the IPR arrangement."),
+    (edit(["ipr"], 7), "ipr", "The tender documents do not state the IPR arrangement."),
+    (edit(["participant_remuneration"], " "), "participant_remuneration",
+     "The tender documents do not state whether and how participants are remunerated "
+     "(UBL § 74 stk. 2)."),
+    (edit(["ipr_terms"], DELETE), "ipr_terms",
+     "The tender documents do not state the IPR terms on termination and on purchase."),
+    (edit(["ipr_terms", "on_termination"], DELETE), "ipr_terms.on_termination",
+     "The tender documents do not state the IPR terms if the partnership is terminated."),
+    (edit(["ipr_terms", "on_purchase"], ""), "ipr_terms.on_purchase",
+     "The tender documents do not state the IPR terms when the solution is purchased."),
+    ("docs", "docs", "The tender documents must be an object."),
+])
+def test_each_refusal_in_words(docs, field, message):
+    with pytest.raises(RuleViolation) as e:
+        check_tender_documents(docs)
+    assert (e.value.field, e.value.message) == (field, message)
+    if message.startswith("The tender documents do not state"):
+        assert e.value.hint == "It must be stated before the notice is published."
+
+
+def test_an_evaluation_model_refusal_names_the_model_field():
+    with pytest.raises(RuleViolation) as e:
+        check_tender_documents(edit(["evaluation_model", "tie_break"], "coin"))
+    assert e.value.message.startswith("Evaluation model: ")
+    assert e.value.field == "evaluation_model.tie_break" and e.value.hint
+
+
+def test_the_smallest_accepted_documents():
+    docs = edit(["max_invited"], 3)
+    docs["negotiation"]["rounds"] = 1
+    docs["development"]["phases"] = 1
+    check_tender_documents(docs)
+    assert total_fees(docs) == 165000
+
+
+def test_defaults_do_not_override_what_is_stated():
+    docs = edit(["max_invited"], 7)
+    docs["development"].update(phases=2, fee_per_phase=100)
+    docs["purchase"]["ceiling"] = 1000
+    full = with_defaults(docs)
+    assert (full["max_invited"], full["development"]["phases"],
+            full["development"]["fee_per_phase"], full["purchase"]["ceiling"]) == \
+        (7, 2, 100, 1000)
+    assert total_fees(docs) == 200
+    assert with_defaults({"development": "x"}) == {"development": "x", "max_invited": 5}
+    assert total_fees({"development": {"fee_per_phase": 10}}) == 40
+    for docs in ({}, {"development": "fire faser"}, {"development": None}):
+        with pytest.raises(RuleViolation) as e:
+            total_fees(docs)
+        assert e.value.field == "development.fee_per_phase"

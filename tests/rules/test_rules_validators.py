@@ -62,6 +62,22 @@ def revised(*rows, reduce=False, keep=None) -> dict:
 
 
 ALL3 = (("Alfa Care", 150, 9), ("Beta Health", 140, 5), ("Gamma Med", 160, 7))
+UNDECLARED = [{"person": "Per", "role": "adviser", "organisation": "R A/S",
+               "declaration": None}]
+DECLARED = [dict(UNDECLARED[0], declaration={"declared_on": "2026-03-20",
+                                             "conflict": False})]
+
+
+def NOT_CONFORMING(count: int, reason: str = "") -> dict:  # noqa: N802 - a table row
+    """The last ``count`` of the three revised tenders found not conforming."""
+    data = revised(*ALL3)
+    for row in data["revised_tenders"][3 - count:]:
+        row.update(conforming=False, reason="Mindstekrav M2 er ikke opfyldt.")
+    if reason:
+        data["reduction_reason"] = reason
+    return data
+
+
 ROUND_DATA = {"round_bidders": BIDDERS, "tender_documents": DOCS}
 PHASE = {"tender_documents": DOCS, "phase_no": 2, "fee_ledger": [{"phase": 1,
                                                                  "amount": 165000}]}
@@ -167,6 +183,21 @@ REFUSED = [
      "Cannot keep 3"),
     ("revised_tenders", ROUND_DATA, revised(*ALL3, reduce=True, keep=1), "keep",
      "genuine competition"),
+    ("revised_tenders", ROUND_DATA, NOT_CONFORMING(2), "reduction_reason",
+     "Only 1 conforming tender remains"),
+    ("revised_tenders", ROUND_DATA, dict(NOT_CONFORMING(1), revised_tenders=[
+        dict(t, reason="") for t in NOT_CONFORMING(1)["revised_tenders"]]),
+     "revised_tenders[2].reason", "without a reason"),
+    ("suitability", dict(APPLIED, applicants=[{"name": "A", "espd": ESPD}],
+                         impartiality_declarations=UNDECLARED), QUALIFIED,
+     "impartiality.advisers", "have not declared"),
+    ("tender_score", {"tender_documents": DOCS, "impartiality_declarations": UNDECLARED},
+     {"tender_score": {"scores": SCORES, "impartiality": NONE}}, "impartiality.advisers",
+     "have not declared"),
+    ("conformity", dict(FINAL, impartiality_declarations=UNDECLARED),
+     {"conformity": [{"bidder": "Alfa Care", "conforming": True},
+                     {"bidder": "Beta Health", "conforming": True}]},
+     "impartiality.advisers", "have not declared"),
     ("final_invitation", {}, {"final_invitation_sent": "2026-02-16",
                               "final_tender_deadline": "2026-02-16"},
      "final_tender_deadline", "after the invitation"),
@@ -213,10 +244,11 @@ REFUSED = [
      "award.advantages", "placeholder"),
     ("partnership_contract", {"standstill_end": "2026-04-07"},
      {"contract_signed": "2026-04-07", "signed_by": "X"}, "contract_signed", "standstill"),
-    ("partnership_contract", {"standstill_end": "2026-04-07"},
-     {"contract_signed": "2026-04-08", "signed_by": "X", "complaints": [
+    ("partnership_contract", {"standstill_end": "2026-04-07", "complaints": [
          {"complainant": "B", "filed_on": "2026-04-07", "subject": "K1",
-          "suspension": "pending"}]}, "complaints[0].suspension", "decided on suspension"),
+          "suspension": "pending"}]},
+     {"contract_signed": "2026-04-08", "signed_by": "X"}, "complaints[0].suspension",
+     "decided on suspension"),
     ("milestone_review", dict(PHASE, tender_documents=docs_with(
         "development", termination_allowed=False)), {"phase_decision": "terminate"},
      "termination_allowed", "did not announce"),
@@ -234,6 +266,12 @@ REFUSED = [
 
 # (validator, data, submitted): the boundary, accepted
 ACCEPTED = [
+    ("revised_tenders", ROUND_DATA, NOT_CONFORMING(1)),
+    ("revised_tenders", ROUND_DATA, NOT_CONFORMING(2, "Kun Alfa Care opfylder kravene.")),
+    ("suitability", {"applicant": "A", "applicants": [{"name": "A", "espd": ESPD}],
+                     "impartiality_declarations": DECLARED}, QUALIFIED),
+    ("tender_score", {"tender_documents": DOCS, "impartiality_declarations": DECLARED},
+     {"tender_score": {"scores": SCORES, "impartiality": NONE}}),
     ("need", {}, dict(NEED, estimated_value=101, estimated_development_value=60,
                       estimated_purchase_value=41)),
     ("need", {}, NEED),
@@ -282,10 +320,10 @@ ACCEPTED = [
         DOCUMENTED, checked_on="2026-03-26"))}),
     ("partnership_contract", {"standstill_end": "2026-04-07"},
      {"contract_signed": "2026-04-08", "signed_by": "X"}),
-    ("partnership_contract", {"standstill_end": "2026-04-07"},
-     {"contract_signed": "2026-04-08", "signed_by": "X", "complaints": [
+    ("partnership_contract", {"standstill_end": "2026-04-07", "complaints": [
          {"complainant": "B", "filed_on": "2026-04-07", "subject": "K1",
-          "suspension": "refused", "decided_on": "2026-04-08"}]}),
+          "suspension": "refused", "decided_on": "2026-04-08"}]},
+     {"contract_signed": "2026-04-08", "signed_by": "X"}),
     ("milestone_review", PHASE, APPROVE),
     ("milestone_review", PHASE, {"phase_decision": "terminate"}),
     ("call_off", PURCHASE, {"call_off_amount": 1_000_000, "call_off_date": "2030-12-31"}),
@@ -333,3 +371,131 @@ def _hint(row) -> str:
     except RuleViolation as e:
         return e.hint
     return ""
+
+
+# ------------------------------------------ the validators' own refusals, in full words
+WORDS = [
+    ("need", {}, dict(NEED, not_on_market=False), (
+        "An innovation partnership may only be used to develop a solution that is not "
+        "already available on the market (UBL § 73).",
+        "Confirm that no solution on the market covers the need, or choose another "
+        "procedure (e.g. a tender with market dialogue).")),
+    ("need", {}, dict(NEED, justification=None), (
+        "Say why no solution on the market covers the need.",
+        "It goes into the procurement report (UBL § 174).")),
+    ("tender_documents_approval", {}, {"tender_documents_approved": False,
+                                       "legal_comment": ""}, (
+        "Say why the tender documents are not approved.",
+        "The comment goes back to procurement.")),
+    ("applications", {"application_deadline": "2025-10-16"},
+     {"applicants": [{"name": "A", "received": "2025-10-17", "espd": ESPD}]}, (
+        "The application from 'A' came on 2025-10-17, after the deadline 2025-10-16.",
+        "Late applications cannot be considered: leave it out.")),
+    ("applications", {"application_deadline": "2025-10-16"},
+     {"applicants": [{"name": " ", "received": "2025-10-01", "espd": ESPD}]}, (
+        "A row has no applicant name.", "Write the name of each applicant.")),
+    ("applications", {"application_deadline": "2025-10-16"},
+     {"applicants": [{"name": "A", "received": "2025-10-01", "espd": ESPD},
+                     {"name": "A", "received": "2025-10-01", "espd": ESPD}]}, (
+        "'A' appears more than once.", "Register one row per applicant.")),
+    ("initial_tenders", {"bidders": BIDDERS, "tender_documents": DOCS},
+     {"initial_tenders": [{"bidder": "Omega", "price": 1}], "award_on_initial": False}, (
+        "'Omega' is not one of the bidders still taking part: Alfa Care, Beta Health, "
+        "Gamma Med.",
+        "Only invited bidders who are still in the procedure can tender; never add anyone "
+        "who did not apply or was not selected.")),
+    ("invitations", {"selection": {"rejected": []}}, dict(INVITED, invitations_sent=
+                                                         "2025-11-10"), (
+        "The deadline for initial tenders must come after the invitations.",
+        "Set a deadline after the day the invitations are sent.")),
+    ("invitations", {"selection": {"rejected": [{"applicant": "D", "reason": "x"},
+                                                {"applicant": "E", "reason": "y"}]}},
+     dict(INVITED, rejections_sent=False), (
+        "Rejected applicants must be told why: D, E.",
+        "Send the rejections with their reasons (see the selection) and tick the box.")),
+    ("negotiation_round", {"tender_documents": DOCS}, dict(ROUND, requirement_changes=[
+        {"requirement": "Svartid", "kind": "other", "description": "x"}]), (
+        "Changed requirements must be sent in writing to every remaining bidder.",
+        "Send the changes to all bidders still taking part and tick the box.")),
+    ("final_invitation", {}, {"final_invitation_sent": "2026-02-16",
+                              "final_tender_deadline": "2026-02-15"}, (
+        "The deadline for final tenders must come after the invitation.",
+        "Set a deadline after the day the invitation is sent.")),
+    ("final_tenders", {"bidders": BIDDERS, "final_tender_deadline": "2026-03-02"},
+     {"final_tenders": [{"bidder": "Alfa Care", "price": 1, "received": "2026-03-03"}]}, (
+        "The final tender from 'Alfa Care' came after the deadline 2026-03-02.",
+        "Late tenders are rejected: leave it out.")),
+    ("tender_score", {"tender_documents": DOCS}, {"tender_score": {
+        "scores": SCORES[:1], "impartiality": NONE}}, (
+        "Score each sub-criterion exactly once: K1, K2.",
+        "Give one score per sub-criterion of the published model.")),
+    ("evaluation_approval", {}, {"evaluation_approved": False,
+                                 "management_comment": " "}, (
+        "Say why the evaluation is sent back.",
+        "Write what the evaluators must look at again.")),
+    ("award", {"evaluation": EVALUATION}, {"award": dict(AWARD, winner="Beta Health")}, (
+        "'Beta Health' is not ranked first in the approved evaluation.",
+        "The winner is Alfa Care.")),
+    ("award", {"evaluation": [*EVALUATION, {"bidder": "Gamma Med", "rank": 1}]},
+     {"award": dict(AWARD, winner="Beta Health")}, (
+        "'Beta Health' is not ranked first in the approved evaluation.",
+        "The winner is Alfa Care or Gamma Med.")),
+    ("award", {}, {"award": AWARD}, (
+        "'Alfa Care' is not ranked first in the approved evaluation.",
+        "The winner is the tender ranked first.")),
+    ("award", {"evaluation": EVALUATION}, {"award": dict(AWARD, notified="2026-03-27",
+                                                         documentation=dict(
+                                                             DOCUMENTED,
+                                                             checked_on="2026-03-20"))}, (
+        "The notification date is in the future.",
+        "Register the notification when it has been sent.")),
+    ("partnership_contract", {"standstill_end": "2026-04-07"},
+     {"contract_signed": "2026-04-07", "signed_by": "X"}, (
+        "The contract cannot be signed before the standstill period ends on 2026-04-07.",
+        "Sign it on the next day or later.")),
+]
+
+
+@pytest.mark.parametrize("name, data, submitted, words", WORDS,
+                         ids=[f"{r[0]}-{i}" for i, r in enumerate(WORDS)])
+def test_validator_refusals_in_words(name, data, submitted, words):
+    with pytest.raises(RuleViolation) as err:
+        VALIDATORS[name](data, submitted, TODAY)
+    assert (err.value.message, err.value.hint) == words
+
+
+def test_a_reduction_not_announced_is_refused_before_anything_else():
+    data = {"round_bidders": BIDDERS, "tender_documents": docs_with(
+        "negotiation", reduction_between_rounds="yes")}
+    with pytest.raises(RuleViolation) as err:
+        VALIDATORS["revised_tenders"](data, revised(*ALL3, reduce=True, keep=2), TODAY)
+    assert err.value.field == "reduction_between_rounds"
+
+
+def test_the_assessment_names_the_applicant_it_is_about():
+    data = {"applicant": "Alfa", "applicants": [{"name": "Alfa", "espd": ESPD}]}
+    with pytest.raises(RuleViolation) as err:
+        VALIDATORS["suitability"](data, {"assessment": dict(QUALIFIED["assessment"],
+                                                            impartiality=None)}, TODAY)
+    assert "'Alfa'" in err.value.message
+    with pytest.raises(RuleViolation) as err:
+        VALIDATORS["suitability"]({}, {"assessment": dict(QUALIFIED["assessment"],
+                                                          impartiality=None)}, TODAY)
+    assert "'ansøgeren'" in err.value.message
+    with pytest.raises(RuleViolation) as err:
+        VALIDATORS["tender_score"]({"tender_documents": DOCS}, {"tender_score": {
+            "scores": SCORES, "impartiality": None}}, TODAY)
+    assert "'tilbudsgiveren'" in err.value.message
+    assert err.value.field == "tender_score.impartiality.conflict"
+
+
+def test_a_milestone_review_books_against_the_agreed_total():
+    data = dict(PHASE, fee_ledger=[{"phase": 1, "amount": 165000},
+                                   {"phase": 3, "amount": 165000},
+                                   {"phase": 4, "amount": 165000}])
+    with pytest.raises(RuleViolation) as err:
+        VALIDATORS["milestone_review"](dict(data, tender_documents=docs_with(
+            "development", phases=3)), APPROVE, TODAY)
+    assert err.value.field == "amount" and "above the agreed total of 495000" in \
+        err.value.message
+    VALIDATORS["milestone_review"](dict(PHASE, fee_ledger=None), APPROVE, TODAY)
