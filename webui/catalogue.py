@@ -635,6 +635,7 @@ ENGLISH.update({
         "attached to the case.",
     "Begrundelsen indeholder usynlige kontroltegn. Skriv den igen som almindelig tekst.":
         "The reason contains invisible control characters. Write it again as plain text.",
+})
 
 # complaints to Klagenævnet for Udbud (the partnership's page) and audit event kinds
 ENGLISH.update({
