@@ -64,8 +64,7 @@ def awarded_and_signed(s, documents: dict, terms=None) -> list[str]:
     if terms is None:
         s.sign("2026-04-08")
     else:
-        contract = {"contract_signed": "2026-04-08", "signed_by": "Regionsdirektør",
-                    "complaints": []}
+        contract = {"contract_signed": "2026-04-08", "signed_by": "Regionsdirektør"}
         err = s.refused("Underskriv partnerskabskontrakt", "jens",
                         dict(contract, contract_terms=[dict(terms(ranking[2]))]),
                         "not one of the partners awarded")
