@@ -235,7 +235,8 @@ def test_defaults_do_not_override_what_is_stated():
             full["development"]["fee_per_phase"], full["purchase"]["ceiling"]) == \
         (7, 2, 100, 1000)
     assert total_fees(docs) == 200
-    assert with_defaults({"development": "x"}) == {"development": "x", "max_invited": 5}
+    assert with_defaults({"development": "x"}) == {"development": "x", "max_invited": 5,
+                                                   "max_partners": 1}
     assert total_fees({"development": {"fee_per_phase": 10}}) == 40
     for docs in ({}, {"development": "fire faser"}, {"development": None}):
         with pytest.raises(RuleViolation) as e:
