@@ -159,7 +159,8 @@ def test_two_partners_one_ended_after_phase_one_the_other_through_purchase(engin
     ctx = report.context(engine, s.iid)
     assert [p["partner"] for p in ctx["partners"]] == [first, second]
     html = report.html(ctx)
-    assert "ophørt efter fase 1" in html
+    assert "ophørt efter fase 1" in html and "købsoption udnyttet" in html
+    assert report.pdf(ctx).startswith(b"%PDF")
 
 
 def test_both_partners_buy_within_one_shared_ceiling(scenario):
