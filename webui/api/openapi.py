@@ -9,7 +9,8 @@ from ..audit import DOWNLOADS
 NULLABLE_STRING = {"type": ["string", "null"]}
 PROBLEM = {"$ref": "#/components/schemas/Problem"}
 ERRORS = {  # status: when
-    400: "The request could not be used (not JSON, or a missing CSRF token)",
+    400: "The request could not be used (not JSON, a missing CSRF token, or a character "
+         "that cannot be used, such as NUL, in the address or the data)",
     401: "No valid token or session",
     403: "The user may not do this (auditor, wrong lane, claimed by another)",
     404: "Not found, or not visible to this user",
@@ -44,8 +45,10 @@ def _query(name: str, description: str, schema: dict | None = None) -> dict:
 
 def _op(summary: str, ok: dict, errors: tuple[int, ...], *, tag: str, params=(),
         body: dict | None = None, ok_code: int = 200, public: bool = False) -> dict:
+    # any request can be refused before it reaches its view (webui/security.py: a NUL
+    # byte or an oversized value), so every operation documents 400
     operation = {"summary": summary, "tags": [tag], "parameters": list(params),
-                 "responses": {str(ok_code): ok, **_errors(*errors)}}
+                 "responses": {str(ok_code): ok, **_errors(*sorted({400, *errors}))}}
     if body is not None:
         operation["requestBody"] = {"required": False, "content": {
             "application/json": {"schema": body}}}
