@@ -1,22 +1,29 @@
 """Danish by default, English on request; numbers, money and dates in Danish format.
 
 The UI's own words are written in Danish in the templates and code (``_("Opgaver")``);
-:mod:`webui.catalogue` holds their English translations. Formats follow the language:
-``da_DK`` or ``en_DK`` (English words, Danish conventions: 165.000 kr., 7 April 2026).
+their English is in the gettext catalogue ``translations/en/LC_MESSAGES/messages.po``.
+The engine's refusals are English message ids with parameters; their Danish is in
+``translations/da/LC_MESSAGES/engine.po`` (see :mod:`webui.messages`). Formats follow
+the language: ``da_DK`` or ``en_DK`` (English words, Danish conventions: 165.000 kr.,
+7 April 2026).
 """
 from __future__ import annotations
 
 import json
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import Babel, Domain
+from flask_babel import gettext as _babel_gettext
 
 from engine.clock import LOCAL_ZONE
+from engine.errors import Money, OpiflowError, render
 
-from .catalogue import ENGLISH
+from . import messages
 
 LANGUAGES = ("da", "en")
 LOCALES = {"da": "da_DK", "en": "en_DK"}
@@ -32,12 +39,61 @@ def language() -> str:
 
 def gettext(text: str, **values) -> str:
     """``text`` (Danish) in the current language, with ``{name}`` values filled in."""
-    if language() == "en":
-        text = ENGLISH.get(text, text)
+    if text and has_request_context():
+        text = _babel_gettext(text)
     return text.format(**values) if values else text
 
 
 _ = gettext
+
+
+def N_(text: str) -> str:
+    """Marks ``text`` as a UI string translated where it is shown (``_(value)``)."""
+    return text
+
+
+_ENGINE = Domain(domain="engine")
+
+
+def engine_text(template: str, params: dict | None = None) -> str:
+    """An engine message id (English) in the current language, its parameters in the
+    page's formats: dates 10. december 2026, Money 22.000.000 kr., numbers 1.234,5.
+    A message the catalogue does not know is shown as written."""
+    if not template:
+        return ""
+    if has_request_context():
+        template = _ENGINE.gettext(template)
+    return render(template, params or {}, show=param_text)
+
+
+def param_text(value) -> str:
+    """One message parameter as the page shows it."""
+    if isinstance(value, Money):
+        return money(value.amount)
+    if isinstance(value, bool):
+        return gettext("Ja") if value else gettext("Nej")
+    if isinstance(value, int | float | Decimal):
+        return number(value)
+    if isinstance(value, date):
+        return day(value)
+    if isinstance(value, str) and len(value) == 10 and as_date(value) is not None:
+        return day(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(param_text(v) for v in value)
+    return str(value)
+
+
+def error_message(err: OpiflowError) -> str:
+    return engine_text(getattr(err, "template", err.message), getattr(err, "params", {}))
+
+
+def error_hint(err: OpiflowError) -> str:
+    return engine_text(getattr(err, "hint_template", err.hint), getattr(err, "params", {}))
+
+
+def error_text(err: OpiflowError) -> str:
+    """The message and its hint, as one sentence or two."""
+    return f"{error_message(err)} {error_hint(err)}".strip()
 
 
 def _locale() -> str:
@@ -180,6 +236,8 @@ def model_name(model: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    compiled = messages.compile_all(Path(app.instance_path) / "translations")
+    Babel(app, locale_selector=language, default_translation_directories=str(compiled))
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(_=gettext, language=language, LANGUAGES=LANGUAGES,
                                  model_name=model_name, event_kind=event_kind,

@@ -24,6 +24,7 @@ from engine.rules import scoring
 from . import diagram, files
 from . import overview as ov
 from .auth import engine, staff_required
+from .i18n import error_text
 from .i18n import gettext as _
 
 bp = Blueprint("instances", __name__, url_prefix="/instances")
@@ -118,7 +119,7 @@ def evaluation_view(data: dict) -> dict:
             description = scoring.describe_model(model)
             relative = scoring.is_relative(model)
         except OpiflowError as err:
-            problem = err.message
+            problem = error_text(err)
     criteria = [{"id": c.id, "name": c.name, "weight": float(c.weight * 100)}
                 for c in (model.criteria if model else ())]
     tenders = data.get("final_tenders")

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from engine.errors import OpiflowError
 
 from .auth import engine, safe_next, staff_required
+from .i18n import error_message, error_text
 from .i18n import gettext as _
 from .instances import get_instance
 
@@ -146,7 +147,7 @@ def add_lesson():
             for k in ("phase", "subject", "hard", "learned", "dear")},
             instance_id=instance_id)
     except OpiflowError as err:
-        flash(_("Erfaringen blev ikke gemt: {why}", why=err.message))
+        flash(_("Erfaringen blev ikke gemt: {why}", why=error_text(err)))
     else:
         flash(_("Erfaringen er gemt."))
     back = request.form.get("back")
@@ -159,6 +160,6 @@ def sharing():
     try:
         engine().share_lessons(current_user.name, request.form.get("shared") == "1")
     except OpiflowError as err:
-        return Response(err.message, status=err.status)
+        return Response(error_message(err), status=err.status)
     flash(_("Indstillingen for deling er gemt."))
     return redirect(url_for("portfolio.lessons"))
