@@ -30,16 +30,25 @@ class Money:
 
 def render(template: str, params: dict[str, Any], show=None) -> str:
     """``template`` (``{name}`` placeholders) with ``params``: as Python prints them
-    (the English text), or each shown by ``show`` (a page's formats). A template that
+    (the English text; lists joined by commas), or each shown by ``show`` (a page's
+    formats). A template that
     does not fit its params is returned as it is, never an error."""
     if not params:
         return template
     try:
         if show is None:
-            return template.format(**params)
+            return template.format(**{k: _listed(v) for k, v in params.items()})
         return template.format(**{k: _Shown(show(v)) for k, v in params.items()})
     except (KeyError, IndexError, ValueError, AttributeError, TypeError):
         return template
+
+
+def _listed(value: Any) -> Any:
+    """A list parameter reads as its items joined by commas: a, b, c."""
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return ", ".join(str(v) for v in items)
+    return value
 
 
 class _Shown(str):
@@ -47,6 +56,24 @@ class _Shown(str):
 
     def __format__(self, spec: str) -> str:
         return str(self)
+
+
+class Message:
+    """A message with its params used as a parameter of another message (a refusal
+    wrapped with context): English where printed, translated on a page."""
+
+    def __init__(self, template: str, params: dict[str, Any]):
+        self.template = template
+        self.params = params
+
+    def __str__(self) -> str:
+        return render(self.template, self.params)
+
+
+def N_(text: str) -> str:
+    """Marks an English text as a message id where it is not the first argument of an
+    error (a phrase passed as a parameter): the web UI translates it with the message."""
+    return text
 
 
 class OpiflowError(Exception):
