@@ -21,7 +21,7 @@ from flask_babel import Babel, Domain
 from flask_babel import gettext as _babel_gettext
 
 from engine.clock import LOCAL_ZONE
-from engine.errors import Money, OpiflowError, render
+from engine.errors import Message, Money, OpiflowError, render
 
 from . import messages
 
@@ -63,7 +63,8 @@ def engine_text(template: str, params: dict | None = None) -> str:
         return ""
     if has_request_context():
         template = _ENGINE.gettext(template)
-    return render(template, params or {}, show=param_text)
+    text = render(template, params or {}, show=param_text)
+    return text.replace("\u00a0kr..", "\u00a0kr.")  # "... 22.000 kr." ends the sentence
 
 
 def param_text(value) -> str:
@@ -80,6 +81,10 @@ def param_text(value) -> str:
         return day(value)
     if isinstance(value, list | tuple | set | frozenset):
         return ", ".join(param_text(v) for v in value)
+    if isinstance(value, Message):
+        return engine_text(value.template, value.params)
+    if isinstance(value, str) and value and has_request_context():
+        return _ENGINE.gettext(value)  # a phrase marked N_ in the engine; names stay
     return str(value)
 
 

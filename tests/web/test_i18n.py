@@ -82,3 +82,60 @@ def test_form_texts_are_in_the_catalogue():
 
     texts = {text for _p, text, _g in forms._MESSAGES}
     assert texts <= messages.extracted("messages")
+
+
+def test_engine_messages_are_ids_with_params():
+    """A refusal's message and hint are literal templates ({name} filled from keyword
+    params), never f-strings: an f-string cannot be looked up in the catalogue."""
+    import ast
+
+    root = messages.ROOT
+    found = []
+    for path in sorted((root / "engine").rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        for call, message, hint in messages.error_calls(tree):
+            for node in (message, hint):
+                if isinstance(node, ast.JoinedStr | ast.BinOp):
+                    found.append(f"{path.relative_to(root)}:{call.lineno}")
+    assert found == []
+
+
+@pytest.mark.parametrize("lang,domain", [("en", "messages"), ("da", "engine")])
+def test_translations_use_only_their_message_ids_placeholders(lang, domain):
+    import string
+
+    def names(text):
+        try:
+            return {p[1] for p in string.Formatter().parse(text) if p[1]}
+        except ValueError:
+            return set()
+
+    wrong = [m.id for m in messages.read(lang, domain)
+             if m.id and m.string and not names(m.string) <= names(m.id)]
+    assert wrong == []
+
+
+def test_an_engine_refusal_in_danish_with_danish_formats(app):
+    from datetime import date
+
+    from engine.errors import Money, RuleViolation
+    from webui import i18n
+
+    err = RuleViolation("The call-off of {value} exceeds the contract ceiling: only "
+                        "{remaining} of {limit} remains.", hint="Call off at most {remaining2}.",
+                        value=Money(30000000), remaining=Money(2500000.5),
+                        limit=Money(22000000), remaining2=Money(2500000.5))
+    assert str(err).startswith("The call-off of 30000000 DKK exceeds")
+    with app.test_request_context():
+        assert i18n.error_message(err) == ("Afkaldet på 30.000.000\u00a0kr. overskrider "
+                                           "kontraktloftet: der er kun 2.500.000,5\u00a0kr. "
+                                           "tilbage af 22.000.000\u00a0kr.")
+        late = RuleViolation("The call-off on {day} is after the contract ended on {end}.",
+                             day=date(2026, 12, 10), end="2026-11-30")
+        assert i18n.error_message(late) == ("Afkaldet 10. december 2026 ligger efter "
+                                            "kontraktens udløb 30. november 2026.")
+        plain = RuleViolation("A message no catalogue knows, {n} times.", n=1234567)
+        assert i18n.error_message(plain) == "A message no catalogue knows, 1.234.567 times."
+        phrase = RuleViolation("The tender documents do not state {what}.",
+                               what="the evaluation model")
+        assert i18n.error_message(phrase) == "Udbudsmaterialet angiver ikke evalueringsmodellen."
