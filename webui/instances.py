@@ -24,7 +24,7 @@ from engine.rules import scoring
 from . import diagram, files
 from . import overview as ov
 from .auth import engine, staff_required
-from .i18n import error_text
+from .i18n import engine_text, error_text
 from .i18n import gettext as _
 
 bp = Blueprint("instances", __name__, url_prefix="/instances")
@@ -116,7 +116,8 @@ def evaluation_view(data: dict) -> dict:
     if isinstance(model_dict, dict):
         try:
             model = scoring.parse_model(model_dict)
-            description = scoring.describe_model(model)
+            description = " ".join(engine_text(part.template, part.params)
+                                   for part in scoring.describe_model_parts(model))
             relative = scoring.is_relative(model)
         except OpiflowError as err:
             problem = error_text(err)

@@ -42,7 +42,7 @@ DOMAINS = {"messages": ("da", "en"), "engine": ("en", "da")}
 # the engine's exception classes whose first argument and ``hint`` are message ids
 ERROR_CLASSES = {"OpiflowError", "NotFound", "Forbidden", "Conflict", "InvalidData",
                  "RuleViolation", "ModelError", "ScriptError", "StorageError"}
-MARKERS = {"N_"}  # a message id written away from its raise: N_("...")
+MARKERS = {"N_", "Message"}  # a message id written away from its raise: N_("...")
 
 
 def po_path(lang: str, domain: str) -> Path:

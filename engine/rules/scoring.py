@@ -22,7 +22,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from engine.errors import N_, RuleViolation
+from engine.errors import N_, Message, RuleViolation
 
 PRICE_MODELS: dict[str, tuple[str, ...]] = {
     "fixed_anchor": ("price_for_max", "price_for_zero"),
@@ -354,11 +354,10 @@ def is_relative(model: EvaluationModel) -> bool:
     return model.price_model.kind in RELATIVE_MODELS
 
 
-RANK_REVERSAL_WARNING = (
+RANK_REVERSAL_WARNING = N_(
     "Warning: the price model {kind!r} is relative: a tender's price points depend on the "
     "other tenders, so adding or removing a tender can swap the order of two others "
-    "(rank reversal). A fixed_anchor model avoids this."
-)
+    "(rank reversal). A fixed anchor price avoids this.")
 
 
 def format_table(model: EvaluationModel, results: list[Result]) -> str:
@@ -384,37 +383,68 @@ def _num(x: Fraction) -> str:
     return f"{float(x):,.0f}" if x.denominator == 1 else f"{float(x):,g}"
 
 
-def describe_model(model: EvaluationModel) -> str:
-    """The evaluation model in words, for the UI and the tender documents."""
-    m = _num(model.scale_max)
-    parts = ", ".join(f"{c.name} {_pct(c.weight)}" for c in model.criteria)
+# the price models' names as people read them (translated with the description)
+PRICE_MODEL_NAMES = {"fixed_anchor": N_("fixed anchor price"),
+                     "linear_lowest": N_("linear from the lowest price"),
+                     "proportional": N_("proportional"),
+                     "interpolation": N_("interpolation between the lowest and highest price")}
+
+
+def _amount(x: Fraction) -> int | float:
+    """A number for a description's {x:,} placeholder: whole numbers as int."""
+    return int(x) if x.denominator == 1 else float(x)
+
+
+def describe_model_parts(model: EvaluationModel) -> list[Message]:
+    """The evaluation model in words, one message (id and params) per sentence: English
+    where printed, translated in the UI."""
+    m = _amount(model.scale_max)
+    parts = [Message("{name} {weight:g} %", {"name": c.name, "weight": float(c.weight * 100)})
+             for c in model.criteria]
     p = model.price_model.params
     kind = model.price_model.kind
     if kind == "fixed_anchor":
-        price = (f"a price of {_num(p['price_for_max'])} or less gets {m} points, a price of "
-                 f"{_num(p['price_for_zero'])} or more gets 0, linear in between: "
-                 f"P = {m} x ({_num(p['price_for_zero'])} - price) / "
-                 f"({_num(p['price_for_zero'])} - {_num(p['price_for_max'])})")
+        price = Message(
+            "Price points ({kind}): a price of {best:,} or less gets {m:,} points, a price of "
+            "{worst:,} or more gets 0, linear in between: P = {m:,} x ({worst:,} - price) / "
+            "({worst:,} - {best:,}).",
+            {"best": _amount(p["price_for_max"]), "worst": _amount(p["price_for_zero"])})
     elif kind == "linear_lowest":
-        price = (f"the lowest price gets {m} points and each tender loses "
-                 f"{m} x {_num(p['slope'])} points per 100 % above the lowest price: "
-                 f"P = {m} - {m} x {_num(p['slope'])} x (price - lowest) / lowest"
-                 + (", never below 0" if p["floor"] else " (may go below 0)"))
+        price = Message(
+            "Price points ({kind}): the lowest price gets {m:,} points and each tender loses "
+            "{m:,} x {slope:,} points per 100 % above the lowest price: P = {m:,} - {m:,} x "
+            "{slope:,} x (price - lowest) / lowest, never below 0." if p["floor"] else
+            "Price points ({kind}): the lowest price gets {m:,} points and each tender loses "
+            "{m:,} x {slope:,} points per 100 % above the lowest price: P = {m:,} - {m:,} x "
+            "{slope:,} x (price - lowest) / lowest (may go below 0).",
+            {"slope": _amount(p["slope"])})
     elif kind == "proportional":
-        price = f"P = {m} x lowest price / price"
+        price = Message("Price points ({kind}): P = {m:,} x lowest price / price.", {})
     else:
-        price = (f"the lowest price gets {m} points, the highest {_num(p['min_points'])}, "
-                 f"linear in between: P = {m} - ({m} - {_num(p['min_points'])}) x "
-                 f"(price - lowest) / (highest - lowest); if all prices are equal all get {m}")
-    tie = ("the better quality" if model.tie_break == "quality" else "the lower price")
-    text = (f"Each tender gets quality points and price points on a scale from 0 to {m}. "
-            f"Quality points are the weighted sum of the scores on the sub-criteria "
-            f"({parts}). Price points ({kind}): {price}. "
-            f"Total = {_pct(model.quality_weight)} x quality points + "
-            f"{_pct(model.price_weight)} x price points; the highest total wins. "
-            f"On equal totals {tie} ranks first; if still "
-            f"equal, the tenders share the rank. Points are computed exactly and "
-            f"rounded to two decimals only for display.")
+        price = Message(
+            "Price points ({kind}): the lowest price gets {m:,} points, the highest "
+            "{low:,}, linear in between: P = {m:,} - ({m:,} - {low:,}) x (price - lowest) / "
+            "(highest - lowest); if all prices are equal all get {m:,}.",
+            {"low": _amount(p["min_points"])})
+    price.params.update(kind=PRICE_MODEL_NAMES.get(kind, kind), m=m)
+    tie = N_("the better quality") if model.tie_break == "quality" else N_("the lower price")
+    result = [
+        Message("Each tender gets quality points and price points on a scale from 0 to "
+                "{m:,}.", {"m": m}),
+        Message("Quality points are the weighted sum of the scores on the sub-criteria "
+                "({parts}).", {"parts": parts}),
+        price,
+        Message("Total = {quality:g} % x quality points + {price:g} % x price points; the "
+                "highest total wins.", {"quality": float(model.quality_weight * 100),
+                                        "price": float(model.price_weight * 100)}),
+        Message("On equal totals {tie} ranks first; if still equal, the tenders share the "
+                "rank. Points are computed exactly and rounded to two decimals only for "
+                "display.", {"tie": tie})]
     if is_relative(model):
-        text += " " + RANK_REVERSAL_WARNING.format(kind=kind)
-    return text
+        result.append(Message(RANK_REVERSAL_WARNING, {"kind": PRICE_MODEL_NAMES[kind]}))
+    return result
+
+
+def describe_model(model: EvaluationModel) -> str:
+    """The evaluation model in words, for the command line and the tender documents."""
+    return " ".join(str(part) for part in describe_model_parts(model))
