@@ -20,6 +20,7 @@ from engine import replay as replaying
 
 from . import diagram
 from .auth import engine
+from .i18n import field_label
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -101,7 +102,8 @@ def changes(before: dict, step) -> list[dict]:
     rows = []
     for op in step.patch:
         path = [p.replace("~1", "/").replace("~0", "~") for p in op["path"].split("/")[1:]]
-        rows.append({"field": " › ".join(path), "op": op["op"],
+        rows.append({"field": " › ".join(p if p.isdigit() else field_label(p) for p in path),
+                     "op": op["op"],
                      "before": _at(before, path) if op["op"] != "add" else None,
                      "after": _at(step.instance_data, path) if op["op"] != "remove" else None})
     return rows

@@ -5,6 +5,9 @@ authority's instances (auditors: the authorities they audit); anything else is 4
 """
 from __future__ import annotations
 
+import html
+import re
+
 from flask import (
     Blueprint,
     abort,
@@ -66,6 +69,12 @@ def overview(instance_id: str):
                            view=ov.overview(shown), tab="overview", now=engine().now())
 
 
+def _process_title(xml: str) -> str:
+    """The name a BPMN file gives its process (what people call the diagram)."""
+    match = re.search(r'<(?:\w+:)?process\b[^>]*\bname="([^"]+)"', xml)
+    return html.unescape(match.group(1)) if match else ""
+
+
 @bp.get("/<instance_id>/diagram")
 @login_required
 def diagram_page(instance_id: str):
@@ -77,7 +86,9 @@ def diagram_page(instance_id: str):
     chosen = request.args.get("file") if request.args.get("file") in names else names[0]
     xml = model_files[chosen]
     return render_template("instances/diagram.html", inst=shown, tab="diagram",
-                           files=names, chosen=chosen,
+                           files=names, chosen=chosen, titles={
+                               name: _process_title(text) or name
+                               for name, text in model_files.items()},
                            states=diagram.element_states(engine(), instance_id, xml))
 
 
