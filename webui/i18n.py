@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
+import tempfile
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -401,7 +402,10 @@ def model_name(model: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    compiled = messages.compile_all(Path(app.instance_path) / "translations")
+    try:
+        compiled = messages.compile_all(Path(app.instance_path) / "translations")
+    except OSError:  # a read-only instance folder: build them in the temporary folder
+        compiled = messages.compile_all(Path(tempfile.gettempdir()) / "opiflow-translations")
     Babel(app, locale_selector=language, default_translation_directories=str(compiled))
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(_=gettext, language=language, LANGUAGES=LANGUAGES,
