@@ -30,15 +30,17 @@ def check_bounds(data: object) -> None:
         value, where, depth = stack.pop()
         problem = _problem(value, depth)
         if problem:
-            raise InvalidData(f"{where or 'the data'}: {problem}", field=where or None,
+            raise InvalidData("{value}: {problem}", field=where or None,
                               errors={where: problem},
-                              hint="send smaller, plainer values")
+                              hint="send smaller, plainer values",
+                              value=where or 'the data', problem=problem)
         if isinstance(value, dict):
             for key, item in value.items():
                 key = str(key)
                 if len(key) > MAX_TEXT or "\x00" in key:
-                    raise InvalidData(f"{where or 'the data'}: a field name is not usable",
-                                      field=where or None, hint="use plain field names")
+                    raise InvalidData("{value}: a field name is not usable",
+                                      field=where or None, hint="use plain field names",
+                                      value=where or 'the data')
                 stack.append((item, f"{where}.{key}" if where else key, depth + 1))
         elif isinstance(value, list):
             for i, item in enumerate(value):
@@ -92,8 +94,8 @@ def validate(schema: dict, data: object, *, form: str = "") -> dict:
         errors.setdefault(field_of(error), error.message)
     if errors:
         summary = "; ".join(f"{k or 'form'}: {v}" for k, v in errors.items())
-        raise InvalidData(f"the form is not valid: {summary}", errors=errors,
-                          hint="correct the fields named and submit again")
+        raise InvalidData("the form is not valid: {summary}", errors=errors,
+                          hint="correct the fields named and submit again", summary=summary)
     return data
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from engine.errors import RuleViolation
+from engine.errors import N_, RuleViolation
 from engine.rules.deadlines import as_date
 
 SUSPENSION = ("pending", "granted", "refused")
@@ -40,18 +40,20 @@ def register(complaints: Any, standstill_end: date | str) -> list[dict]:
     for i, item in enumerate(complaints):
         field = f"complaints[{i}]"
         if not isinstance(item, dict):
-            raise RuleViolation(f"{field} must be an object.", field=field)
-        for key, what in (("complainant", "who complained"), ("subject", "what about")):
+            raise RuleViolation("{what} must be an object.", field=field, what=field)
+        for key, what in (("complainant", N_("who complained")),
+                          ("subject", N_("what about"))):
             if not _text(item.get(key)):
-                raise RuleViolation(f"Complaint no. {i + 1} does not say {what}.",
+                raise RuleViolation("Complaint no. {n} does not say {what}.",
                                     hint="Register the complainant and the subject from "
-                                         "the complaint.", field=f"{field}.{key}")
+                                         "the complaint.", field=f"{field}.{key}",
+                                         n=i + 1, what=what)
         filed = as_date(item.get("filed_on") or "", f"{field}.filed_on")
         suspension = item.get("suspension", "pending")
         if suspension not in SUSPENSION:
-            raise RuleViolation(f"Unknown suspension decision {suspension!r}.",
+            raise RuleViolation("Unknown suspension decision {suspension!r}.",
                                 hint="Use pending, granted or refused.",
-                                field=f"{field}.suspension")
+                                field=f"{field}.suspension", suspension=suspension)
         decided = item.get("decided_on")
         if suspension != "pending":
             decided = as_date(decided or "", f"{field}.decided_on").isoformat()
@@ -70,18 +72,19 @@ def check_signing(complaints: Any, standstill_end: date | str, signed: date | st
         who = item["complainant"]
         if item["suspension"] == "pending" or as_date(item["decided_on"]) > day:
             raise RuleViolation(
-                f"The complaint from {who!r} was filed within the standstill period: the "
-                "contract cannot be signed until Klagenævnet for Udbud has decided on "
-                "suspension (klagenævnsloven § 12).",
+                "The complaint from {who!r} was filed within the standstill "
+                "period: the contract cannot be signed until Klagenævnet for "
+                "Udbud has decided on suspension (klagenævnsloven § 12).",
                 hint="Wait for the Board's decision on suspension and record it, with its "
                      "date, before signing.",
-                field=f"complaints[{i}].suspension")
+                field=f"complaints[{i}].suspension", who=who)
         if item["suspension"] == "granted":
             raise RuleViolation(
-                f"Klagenævnet for Udbud granted the complaint from {who!r} suspensive "
-                "effect: the contract cannot be signed until the Board decides the case.",
+                "Klagenævnet for Udbud granted the complaint from {who!r} "
+                "suspensive effect: the contract cannot be signed until the Board"
+                " decides the case.",
                 hint="Record the Board's decision on the case, or cancel the award.",
-                field=f"complaints[{i}].suspension")
+                field=f"complaints[{i}].suspension", who=who)
 
 
 def add(complaints: Any, complaint: Any, standstill_end: date | str | None,

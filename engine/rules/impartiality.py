@@ -36,17 +36,17 @@ def check_declaration(declaration: Any, subject: str, field: str = "impartiality
     """Refuse an assessment without a declaration, or by a person with a conflict."""
     if not isinstance(declaration, dict) or not isinstance(declaration.get("conflict"), bool):
         raise RuleViolation(
-            f"Declare whether you have a conflict of interest with {subject!r} before "
-            "assessing (UBL § 4).",
+            "Declare whether you have a conflict of interest with {subject!r} "
+            "before assessing (UBL § 4).",
             hint="Answer the declaration: no conflict, or describe the conflict.",
-            field=f"{field}.conflict")
+            field=f"{field}.conflict", subject=subject)
     if declaration["conflict"]:
         raise RuleViolation(
-            f"You declared a conflict of interest with {subject!r}: you are excluded from "
-            "this assessment (UBL § 4, Dir. art. 24).",
+            "You declared a conflict of interest with {subject!r}: you are "
+            "excluded from this assessment (UBL § 4, Dir. art. 24).",
             hint="Give the task back (unclaim it) so that an evaluator without a conflict "
                  "takes it, and tell the procurement lead, who records the measure.",
-            field=f"{field}.conflict")
+            field=f"{field}.conflict", subject=subject)
 
 
 def declarations(assessments: list[dict]) -> dict[str, Any]:
