@@ -109,9 +109,9 @@ def may_cancel(who: Actor, instance: Instance) -> bool:
 def check_may_cancel(who: Actor, instance: Instance) -> None:
     check_may_manage(who, instance)
     if not may_cancel(who, instance):
-        raise Forbidden(f"{who.name} may not cancel a procedure: only the groups "
-                        f"{', '.join(CANCELLING_GROUPS)} may",
-                        hint="ask procurement or management to cancel it")
+        raise Forbidden("{name} may not cancel a procedure: only the groups {groups} may",
+                        hint="ask procurement or management to cancel it", name=who.name,
+                        groups=list(CANCELLING_GROUPS))
 
 
 def check_may_work_on(who: Actor, instance: Instance, task: OpenTask) -> None:

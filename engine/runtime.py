@@ -277,8 +277,8 @@ class Engine:
             try:
                 queries.readable(s, self._who(s, user), row.instance_id)
             except NotFound as err:  # another authority's letter does not exist
-                raise NotFound(f"no letter {letter_id}", hint="see the procedure's letters") \
-                    from err
+                raise NotFound("no letter {id}", hint="see the procedure's letters",
+                               id=str(letter_id)) from err
             return records.read(s, row)
 
     # -------------------------------------------------------------- registers
@@ -516,8 +516,9 @@ class Engine:
                 query = query.where(ModelVersion.version.startswith(version))
             row = uow.session.scalar(query.order_by(ModelVersion.id.desc()).limit(1))
             if row is None:
-                raise NotFound(f"no version {version or ''} of the model {model}".replace(
-                    "  ", " "), hint="see `opiflow models`")
+                raise NotFound("no version {version} of the model {model}" if version
+                               else "no version of the model {model}",
+                               hint="see `opiflow models`", version=version, model=model)
             return designer.export(row.files, Path(folder))
 
     def migrate(self, instance_id: str, to_version: str, user: str, reason: str = "",
