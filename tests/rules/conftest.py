@@ -30,3 +30,21 @@ def refusals_are_sentences(monkeypatch):
         original(self, message, hint=hint, field=field, element=element, **params)
 
     monkeypatch.setattr(RuleViolation, "__init__", checked)
+
+
+@pytest.fixture(scope="session")
+def danish(tmp_path_factory):
+    """A refusal as a Danish page shows it: (message, hint) from the engine catalogue,
+    with Danish formats for its params."""
+    from flask import Flask
+
+    from webui import i18n
+
+    app = Flask("rules", instance_path=str(tmp_path_factory.mktemp("instance")))
+    i18n.init_app(app)
+
+    def shown(err: RuleViolation) -> tuple[str, str]:
+        with app.test_request_context():
+            return i18n.error_message(err), i18n.error_hint(err)
+
+    return shown
