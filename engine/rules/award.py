@@ -45,7 +45,7 @@ def check_real_text(value: Any, field: str, what: str) -> str:
             "{what} is missing or only a placeholder ({value!r}).",
             hint="Write it in full (at least {minimum} characters): it goes into the "
                  "letter to every bidder (UBL § 171).",
-            field=field, what=what, value=text, minimum=MINIMUM_TEXT)
+            field=field, what=what, value=text or N_("blank"), minimum=MINIMUM_TEXT)
     return text
 
 

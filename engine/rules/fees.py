@@ -117,11 +117,12 @@ def check_phase_approval(targets: list[dict], phase: int) -> None:
     if missed:
         raise RuleViolation(
             "Phase {phase} cannot be approved: the intermediate target(s) "
-            "{names!r} were not met, and a phase whose targets are not all met is "
+            "{names} were not met, and a phase whose targets are not all met is "
             "never paid (Dir. art. 31(2)).",
             hint="Terminate (if the tender documents announced it), or let the partner "
                  "rework the phase and review it again.",
-            field="intermediate_targets", phase=phase, names=missed)
+            field="intermediate_targets", phase=phase,
+            names=[repr(m) for m in missed])
 
 
 def fee_status(ledger: Any, phases: Any, fee_per_phase: Any) -> dict | None:

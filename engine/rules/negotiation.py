@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from engine.errors import RuleViolation
+from engine.errors import N_, RuleViolation
 from engine.rules.deadlines import as_date
 
 CHANGE_KINDS = ("minimum", "criterion", "other")
@@ -179,7 +179,8 @@ def check_disclosures(disclosures: list[dict], bidder: str, others: list[str],
                 "information ({value!r}).",
                 hint="Name exactly what is shared, e.g. 'the alarm thresholds in version 2 "
                      "of the solution description'.",
-                field=f"{field}.information", n=i + 1, value=information)
+                field=f"{field}.information", n=i + 1,
+                value=information or N_("blank"))
         recipients = item.get("recipients")
         if not isinstance(recipients, list) or not recipients:
             raise RuleViolation("The disclosure no. {n} names no recipient.",

@@ -57,13 +57,13 @@ def with_defaults(docs: dict) -> dict:
     return result
 
 
-def _missing(field: str, what: str) -> RuleViolation:
+def _missing(field: str, what: str | Message) -> RuleViolation:
     return RuleViolation("The tender documents do not state {what}.",
                          hint="It must be stated before the notice is published.",
                          field=field, what=what)
 
 
-def _get(d: dict, key: str, field: str, what: str) -> Any:
+def _get(d: dict, key: str, field: str, what: str | Message) -> Any:
     if key not in d or d[key] is None:
         raise _missing(field, what)
     return d[key]
@@ -93,7 +93,7 @@ def _count(d: dict, key: str, field: str, what: str, minimum: int) -> int:
     return value
 
 
-def _text(d: dict, key: str, field: str, what: str) -> str:
+def _text(d: dict, key: str, field: str, what: str | Message) -> str:
     value = _get(d, key, field, what)
     if not isinstance(value, str) or not value.strip():
         raise _missing(field, what)
@@ -111,8 +111,10 @@ def _check_minimum_requirements(items: Any) -> None:
         if not isinstance(item, dict):
             raise RuleViolation("{what} must be an object with id and text.", field=field,
                                 what=field)
-        rid = _text(item, "id", f"{field}.id", N_("an id for every minimum requirement"))
-        _text(item, "text", f"{field}.text", N_("a text for every minimum requirement"))
+        rid = _text(item, "id", f"{field}.id",
+                    Message("an id for minimum requirement no. {n}", {"n": i + 1}))
+        _text(item, "text", f"{field}.text",
+              Message("the text of minimum requirement {rid!r}", {"rid": rid}))
         if rid in seen:
             raise RuleViolation("The minimum requirement id {rid!r} is used twice.",
                                 hint="Give every minimum requirement its own id.",
