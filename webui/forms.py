@@ -363,8 +363,8 @@ def too_many_rows(form) -> str | None:
 
 
 # a value to pick from the procedure's own lists that is not on the list (a tampered form)
-NOT_HELD = ("Værdien findes ikke blandt dem, proceduren kender. Vælg en af "
-            "mulighederne på listen.")
+NOT_HELD = N_("Værdien findes ikke blandt dem, proceduren kender. Vælg en af "
+              "mulighederne på listen.")
 
 _MESSAGES = (  # jsonschema's English -> what a Danish user reads (the UI translates back)
     (re.compile(r"is a required property$"), N_("Skal udfyldes."), ()),

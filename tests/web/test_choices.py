@@ -110,6 +110,7 @@ def _form(engine, task_id: str, bidders: list[str], first: str) -> dict:
     for i, bidder in enumerate([first, *bidders[1:]]):
         fields[f"revised_tenders.{i}.bidder"] = bidder
         fields[f"revised_tenders.{i}.price"] = "140.000.000"
+        fields[f"revised_tenders.{i}.conforming"] = "on"  # ticked by default on the page
     return fields
 
 
