@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup run demo test lint bench mutation clean
+.PHONY: setup run demo test lint bench mutation clean translations translations-check
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,3 +49,11 @@ mutation: setup
 
 clean:
 	rm -rf $(VENV) node_modules instance test-output mutants
+
+# the gettext catalogues (webui/translations): find new strings, keep the translations,
+# list what is left to translate (webui/messages.py); `make translations-check` fails on it
+translations: setup
+	$(BIN)/python -m webui.messages update
+
+translations-check: setup
+	$(BIN)/python -m webui.messages check

@@ -39,7 +39,8 @@ def actor(session: Session, name: str) -> Actor:
     row = session.execute(select(User, Authority.name).join(
         Authority, Authority.id == User.authority_id).where(User.name == name)).first()
     if row is None:
-        raise NotFound(f"no user named {name}", hint="add them with `opiflow users add`")
+        raise NotFound("no user named {name}", hint="add them with `opiflow users add`",
+                       name=name)
     user, authority = row
     audits = tuple(user.audits or ())
     audited = tuple(session.scalars(select(Authority.id).where(Authority.name.in_(audits))
@@ -78,18 +79,20 @@ def check_may_read(who: Actor, instance: Instance, task: OpenTask | None = None)
         # a participant authority's task in a joint process: for its own staff only
         if not who.is_auditor and task.authority_id == who.authority_id:
             return
-        raise NotFound(f"no open task {task.id}", hint="see your own task list")
+        raise NotFound("no open task {id}", hint="see your own task list", id=task.id)
     if reading(who).allows(instance):
         return
     # the instance of another authority does not exist for this user
-    raise NotFound(f"no instance {instance.id}", hint="see the instances of your authority")
+    raise NotFound("no instance {id}", hint="see the instances of your authority",
+                   id=instance.id)
 
 
 def check_may_manage(who: Actor, instance: Instance) -> None:
     if who.is_auditor:
         raise Forbidden("auditors have read-only access", hint="ask the procurement staff")
     if instance.authority_id != who.authority_id:
-        raise NotFound(f"no instance {instance.id}", hint="see the instances of your authority")
+        raise NotFound("no instance {id}", hint="see the instances of your authority",
+                       id=instance.id)
 
 
 CANCELLING_GROUPS = ("Indkøb", "Ledelse", "Facilitator")
@@ -106,20 +109,21 @@ def may_cancel(who: Actor, instance: Instance) -> bool:
 def check_may_cancel(who: Actor, instance: Instance) -> None:
     check_may_manage(who, instance)
     if not may_cancel(who, instance):
-        raise Forbidden(f"{who.name} may not cancel a procedure: only the groups "
-                        f"{', '.join(CANCELLING_GROUPS)} may",
-                        hint="ask procurement or management to cancel it")
+        raise Forbidden("{name} may not cancel a procedure: only the groups {groups} may",
+                        hint="ask procurement or management to cancel it", name=who.name,
+                        groups=list(CANCELLING_GROUPS))
 
 
 def check_may_work_on(who: Actor, instance: Instance, task: OpenTask) -> None:
     if who.is_auditor or task.authority_id != who.authority_id:
         check_may_manage(who, instance)
     if task.authority_id != who.authority_id:
-        raise NotFound(f"no open task {task.id}", hint="see your own task list")
+        raise NotFound("no open task {id}", hint="see your own task list", id=task.id)
     if task.lane and task.lane not in who.groups and task.assignee != who.name:
-        raise Forbidden(f"the task '{task.title}' belongs to the group {task.lane}; "
-                        f"{who.name} is not in it",
-                        hint=f"ask someone in {task.lane}, or an administrator to add you")
+        raise Forbidden("the task '{title}' belongs to the group {lane}; {name} is "
+                        "not in it",
+                        hint="ask someone in {lane}, or an administrator to add you",
+                        title=task.title, lane=task.lane, name=who.name)
 
 
 def joint_view(session, who: Actor, instance: Instance) -> str:
@@ -135,8 +139,9 @@ def joint_view(session, who: Actor, instance: Instance) -> str:
         return "facilitator"
     if joint.may_read(joint.role_of(session, instance.id, who.authority_id)):
         return "participant"
-    raise NotFound(f"no joint process {instance.id}",
-                   hint="a joint process is shown to its facilitator and participants")
+    raise NotFound("no joint process {id}",
+                   hint="a joint process is shown to its facilitator and participants",
+                   id=instance.id)
 
 
 def may_work_on(who: Actor, task: OpenTask) -> bool:
@@ -152,9 +157,10 @@ def may_work_on(who: Actor, task: OpenTask) -> bool:
 
 def check_not_claimed_by_other(who: Actor, task: OpenTask, action: str = "complete") -> None:
     if task.assignee and task.assignee != who.name:
-        raise Forbidden(f"the task '{task.title}' is claimed by {task.assignee}",
+        raise Forbidden("the task '{title}' is claimed by {assignee}",
                         field="assignee",
-                        hint=f"ask {task.assignee} to unclaim it before you {action} it")
+                        hint="ask {assignee} to unclaim it before you {action} it",
+                        title=task.title, assignee=task.assignee, action=action)
 
 
 def summary(instance: Instance, authority: str) -> dict:

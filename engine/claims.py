@@ -34,9 +34,9 @@ def take(s, row: OpenTask, who: Actor) -> None:
                 .values(assignee=who.name)) == 1:
         return
     holder = _assignee_now(s, row.id) or "someone else"
-    raise Conflict(f"the task '{row.title}' was claimed by {holder} first",
+    raise Conflict("the task '{title}' was claimed by {holder} first",
                    field="assignee", hint="reload the task list; ask them to unclaim it "
-                                          "if you should do it")
+                                          "if you should do it", title=row.title, holder=holder)
 
 
 def release(s, row: OpenTask, who: Actor) -> None:
@@ -44,8 +44,9 @@ def release(s, row: OpenTask, who: Actor) -> None:
     if _changed(s, update(OpenTask).where(OpenTask.id == row.id,
                                           OpenTask.assignee == who.name)
                 .values(assignee=None)) != 1:
-        raise Conflict(f"the task '{row.title}' is no longer claimed by {who.name}",
-                       field="assignee", hint="reload the task list")
+        raise Conflict("the task '{title}' is no longer claimed by {name}",
+                       field="assignee", hint="reload the task list",
+                       title=row.title, name=who.name)
 
 
 def hold_for_completion(s, row: OpenTask, who: Actor) -> None:
@@ -58,7 +59,8 @@ def hold_for_completion(s, row: OpenTask, who: Actor) -> None:
         return
     holder = _assignee_now(s, row.id)
     if holder is None:
-        raise Conflict(f"the task '{row.title}' is no longer open",
-                       hint="reload the task list")
-    raise Forbidden(f"the task '{row.title}' is claimed by {holder}", field="assignee",
-                    hint=f"ask {holder} to unclaim it before you complete it")
+        raise Conflict("the task '{title}' is no longer open",
+                       hint="reload the task list", title=row.title)
+    raise Forbidden("the task '{title}' is claimed by {holder}", field="assignee",
+                    hint="ask {holder} to unclaim it before you complete it",
+                    title=row.title, holder=holder)

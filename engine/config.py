@@ -106,9 +106,10 @@ def number(name: str, zero: bool = False) -> float:
     except ValueError:
         result = -1
     if not (result > 0 or (zero and result == 0)):
-        raise OpiflowError(f"the setting {name}={value!r} is not a positive number",
-                           hint=f"set {name} to a number such as "
-                                f"{next(s.default for s in SETTINGS if s.name == name)}")
+        raise OpiflowError("the setting {name}={value!r} is not a positive number",
+                           hint="set {name} to a number such as {next}",
+                                name=name, value=value,
+                                next=next(s.default for s in SETTINGS if s.name == name))
     return result
 
 

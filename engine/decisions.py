@@ -25,13 +25,15 @@ def decide(dmn_text: str, decision_id: str, facts: dict, script_engine=None) -> 
         parser.add_dmn_str(dmn_text.encode("utf-8"), filename=f"{decision_id}.dmn")
         table = parser.get_engine(decision_id, None)
     except Exception as err:  # the parser's errors vary: XML, schema, unknown id
-        raise ModelError(f"the decision {decision_id} cannot be read: {err}",
-                         hint="open the DMN file and fix the table") from err
+        raise ModelError("the decision {decision_id} cannot be read: {err}",
+                         hint="open the DMN file and fix the table",
+                         decision_id=decision_id, err=err) from err
     task = SimpleNamespace(data=dict(facts), workflow=SimpleNamespace(
         script_engine=script_engine), task_spec=SimpleNamespace(bpmn_id=decision_id,
                                                                 bpmn_name=decision_id))
     try:
         return table.result(task)
     except SpiffWorkflowException as err:
-        raise ScriptError(f"the decision {decision_id} failed: {err}",
-                          hint="a process designer must fix the table's expressions") from err
+        raise ScriptError("the decision {decision_id} failed: {err}",
+                          hint="a process designer must fix the table's expressions",
+                          decision_id=decision_id, err=err) from err

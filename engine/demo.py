@@ -105,10 +105,11 @@ class Driver:
         """Complete the open task ``title`` (for ``item``, in a multi-instance task)."""
         tasks = self.open(title)
         if not tasks:
-            raise NotFound(f"no open task {title!r}; open: {self.titles()}")
+            raise NotFound("no open task {title!r}; open: {titles}",
+                           title=title, titles=self.titles())
         task = tasks[0] if item is None else next((t for t in tasks if t.item == item), None)
         if task is None:
-            raise NotFound(f"no open task {title!r} for {item!r}")
+            raise NotFound("no open task {title!r} for {item!r}", title=title, item=item)
         self.engine.complete(task.id, user, data)
 
     def data(self) -> dict:

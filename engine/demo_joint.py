@@ -45,7 +45,7 @@ class JointDriver:
         for task in self.engine.tasks(user=user, instance_id=instance_id or self.iid):
             if task.title == title:
                 return task
-        raise NotFound(f"no open task {title!r} for {user}")
+        raise NotFound("no open task {title!r} for {user}", title=title, user=user)
 
     def do(self, title: str, user: str, data: dict, instance_id: str | None = None) -> None:
         self.engine.complete(self.task(title, user, instance_id).id, user, data)

@@ -14,17 +14,20 @@ from pathlib import Path
 from sqlalchemy import func, or_, select
 
 from . import migration, model_diff, specs
-from .errors import Conflict, Forbidden, InvalidData, NotFound
+from .errors import N_, Conflict, Forbidden, InvalidData, NotFound
 from .models import Authority, Instance, ModelDraft, ModelVersion, User
 
 DESIGNER = "designer"
+# an instance's status as a refusal names it (translated with the refusal)
+STATUS_WORDS = {"running": N_("running"), "completed": N_("completed"),
+                "cancelled": N_("cancelled")}
 MAX_FILES = 200
 
 
 def check_designer(actor) -> None:
     if actor.is_auditor or DESIGNER not in actor.groups:
-        raise Forbidden("kun procesdesignere har adgang til designområdet",
-                        hint="bed en administrator om at føje dig til gruppen designer")
+        raise Forbidden("only process designers may use the design area",
+                        hint="ask an administrator to add you to the group designer")
 
 
 def visible(query, actor):
@@ -53,8 +56,9 @@ def version(s, actor, model: str, version_id: str) -> ModelVersion:
     row = s.scalar(visible(select(ModelVersion), actor).where(
         ModelVersion.model == model, ModelVersion.version.startswith(version_id[:64])))
     if row is None or not version_id:
-        raise NotFound(f"ingen version {version_id[:12]} af {model}",
-                       hint="se listen over modeller og versioner")
+        raise NotFound("no version {version_id} of {model}",
+                       hint="see the list of models and versions",
+                       version_id=version_id[:12], model=model)
     return row
 
 
@@ -68,17 +72,17 @@ def known_groups(s, authority_id: int) -> set[str]:
 def save(s, actor, model: str, files: dict[str, str], now) -> dict:
     """Validate ``files``; deploy them as a new version, or keep them as a draft."""
     if not model.replace("_", "").isalnum() or len(model) > 100:
-        raise InvalidData("modellens navn må kun have bogstaver, tal og _", field="model",
-                          hint="brug fx innovation_partnership")
+        raise InvalidData("the model's name may only have letters, digits and _",
+                          field="model", hint="use e.g. innovation_partnership")
     if not files or len(files) > MAX_FILES or any(
             not isinstance(k, str) or not isinstance(v, str) or ".." in k or k.startswith("/")
             or not k.endswith(specs.MODEL_SUFFIXES) for k, v in files.items()):
-        raise InvalidData("filerne kan ikke gemmes", field="files",
-                          hint="en model består af .bpmn-, .dmn- og .json-filer")
+        raise InvalidData("the files cannot be saved", field="files",
+                          hint="a model consists of .bpmn, .dmn and .json files")
     newest = s.scalar(select(ModelVersion).where(ModelVersion.model == model)
                       .order_by(ModelVersion.id.desc()).limit(1))
     if newest is not None and newest.authority_id not in (None, actor.authority_id):
-        raise NotFound(f"ingen model {model}", hint="se listen over modeller")
+        raise NotFound("no model {model}", hint="see the list of models", model=model)
     problems = specs.check(model, files, groups=known_groups(s, actor.authority_id))
     if problems:
         draft = ModelDraft(model=model, authority_id=actor.authority_id, files=files,
@@ -99,7 +103,8 @@ def save(s, actor, model: str, files: dict[str, str], now) -> dict:
 def draft(s, actor, draft_id: int) -> ModelDraft:
     row = s.get(ModelDraft, draft_id)
     if row is None or row.authority_id != actor.authority_id:
-        raise NotFound(f"intet udkast {draft_id}", hint="se listen over modeller")
+        raise NotFound("no draft {draft_id}", hint="see the list of models",
+                       draft_id=draft_id)
     return row
 
 
@@ -114,7 +119,7 @@ def export(files: dict[str, str], folder: Path) -> list[Path]:
     for name, text in sorted(files.items()):
         target = (folder / name).resolve()
         if folder.resolve() not in target.parents:
-            raise InvalidData(f"the file name {name} leaves the folder", field="files")
+            raise InvalidData("the file name {name} leaves the folder", field="files", name=name)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         written.append(target)
@@ -125,13 +130,15 @@ def migrate(engine, s, actor, instance: Instance, to_version: str, reason: str,
             dry_run: bool, now) -> dict:
     """Preview (dry run) or carry out moving ``instance`` to ``to_version``."""
     if instance.authority_id != actor.authority_id:
-        raise NotFound(f"no instance {instance.id}", hint="see the instances of your authority")
+        raise NotFound("no instance {id}", hint="see the instances of your authority",
+                       id=instance.id)
     if instance.status != "running":
-        raise Conflict(f"instansen er {instance.status}; kun igangværende flyttes")
+        raise Conflict("the instance is {status}; only running instances are moved",
+                       status=STATUS_WORDS.get(instance.status, instance.status))
     target = version(s, actor, instance.model, to_version)
     if target.version == instance.model_version:
-        raise Conflict("instansen kører allerede på den version",
-                       hint="vælg en nyere version")
+        raise Conflict("the instance already runs on that version",
+                       hint="choose a newer version")
     _parsed, wf = engine.store.load(s, instance)
     new = engine.registry.parse(instance.model, target.files)
     plan = migration.plan(wf, new)
@@ -140,8 +147,8 @@ def migrate(engine, s, actor, instance: Instance, to_version: str, reason: str,
     if dry_run or not plan.possible:
         return result
     if not (reason or "").strip():
-        raise InvalidData("en flytning kræver en begrundelse", field="reason",
-                          hint="skriv hvorfor instansen flyttes til den nye version")
+        raise InvalidData("a move needs a reason", field="reason",
+                          hint="write why the instance moves to the new version")
     migration.apply(wf, new)
     old = instance.model_version
     instance.model_version = target.version

@@ -30,15 +30,17 @@ def check_bounds(data: object) -> None:
         value, where, depth = stack.pop()
         problem = _problem(value, depth)
         if problem:
-            raise InvalidData(f"{where or 'the data'}: {problem}", field=where or None,
+            raise InvalidData("{value}: {problem}", field=where or None,
                               errors={where: problem},
-                              hint="send smaller, plainer values")
+                              hint="send smaller, plainer values",
+                              value=where or 'the data', problem=problem)
         if isinstance(value, dict):
             for key, item in value.items():
                 key = str(key)
                 if len(key) > MAX_TEXT or "\x00" in key:
-                    raise InvalidData(f"{where or 'the data'}: a field name is not usable",
-                                      field=where or None, hint="use plain field names")
+                    raise InvalidData("{value}: a field name is not usable",
+                                      field=where or None, hint="use plain field names",
+                                      value=where or 'the data')
                 stack.append((item, f"{where}.{key}" if where else key, depth + 1))
         elif isinstance(value, list):
             for i, item in enumerate(value):
@@ -92,8 +94,8 @@ def validate(schema: dict, data: object, *, form: str = "") -> dict:
         errors.setdefault(field_of(error), error.message)
     if errors:
         summary = "; ".join(f"{k or 'form'}: {v}" for k, v in errors.items())
-        raise InvalidData(f"the form is not valid: {summary}", errors=errors,
-                          hint="correct the fields named and submit again")
+        raise InvalidData("the form is not valid: {summary}", errors=errors,
+                          hint="correct the fields named and submit again", summary=summary)
     return data
 
 
@@ -154,16 +156,20 @@ def check_options(schema: dict, submitted: dict, data: object) -> None:
     """Refuse a value that is not among the choices its field is picked from (the
     bidders, applicants or criteria the procedure holds), naming the field."""
     errors: dict[str, str] = {}
-    hints: list[str] = []
-    _check_choices(schema, submitted, data, "", errors, hints)
-    if errors:
-        where = next(iter(errors))
-        raise InvalidData(f"{where}: {errors[where]}", field=where, errors=errors,
-                          hint=hints[0])
+    refused: list[tuple[str, object, list[str]]] = []  # (field, value, the choices)
+    _check_choices(schema, submitted, data, "", errors, refused)
+    if refused:
+        where, value, allowed = refused[0]
+        raise InvalidData("{where}: {value!r} is not among the choices the procedure holds",
+                          field=where, errors=errors,
+                          hint="choose one of: {allowed}" if allowed
+                          else "nothing can be chosen yet",
+                          where=where, value=value, allowed=allowed)
 
 
 def _check_choices(spec: dict, value: object, data: object, where: str,
-                   errors: dict[str, str], hints: list[str]) -> None:
+                   errors: dict[str, str], refused: list[tuple[str, object, list[str]]]
+                   ) -> None:
     if not isinstance(spec, dict):
         return
     choices = options(spec, data)
@@ -171,14 +177,14 @@ def _check_choices(spec: dict, value: object, data: object, where: str,
         allowed = [v for v, _label in choices]
         if str(value) not in allowed:
             errors[where] = f"{value!r} is not among the choices the procedure holds"
-            hints.append("choose one of: " + ", ".join(allowed) if allowed
-                         else "nothing can be chosen yet")
+            refused.append((where, value, allowed))
         return
     if isinstance(value, dict):
         for key, sub in (spec.get("properties") or {}).items():
             if key in value:
                 _check_choices(sub, value[key], data, f"{where}.{key}" if where else key,
-                               errors, hints)
+                               errors, refused)
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            _check_choices(spec.get("items") or {}, item, data, f"{where}.{i}", errors, hints)
+            _check_choices(spec.get("items") or {}, item, data, f"{where}.{i}", errors,
+                           refused)

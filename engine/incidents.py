@@ -126,19 +126,23 @@ def _for_act(engine, s, incident_id: int, user: str) -> tuple[access.Actor, Inci
     incident = s.get(Incident, int(incident_id)) if str(incident_id).isdigit() else None
     instance = s.get(Instance, incident.instance_id) if incident else None
     if incident is None or instance is None:
-        raise NotFound(f"no incident {incident_id}", hint="see `opiflow incidents`")
+        raise NotFound("no incident {incident_id}", hint="see `opiflow incidents`",
+                       incident_id=incident_id)
     try:
         access.check_may_read(actor, instance)  # another authority's: it does not exist
     except NotFound:
-        raise NotFound(f"no incident {incident_id}", hint="see `opiflow incidents`") from None
+        raise NotFound("no incident {incident_id}", hint="see `opiflow incidents`",
+                       incident_id=incident_id) from None
     access.check_may_manage(actor, instance)
     if not may_act(actor):
         groups = " or ".join(settings()[2]) or "(none configured)"
-        raise Forbidden(f"{actor.name} may not retry or resolve incidents",
-                        field="groups", hint=f"ask someone in {groups}")
+        raise Forbidden("{name} may not retry or resolve incidents",
+                        field="groups", hint="ask someone in {groups}",
+                        name=actor.name, groups=groups)
     if incident.resolved_at is not None:
-        raise Conflict(f"incident {incident.id} was resolved by {incident.resolved_by}",
-                       hint="reload the list of incidents")
+        raise Conflict("incident {id} was resolved by {resolved_by}",
+                       hint="reload the list of incidents",
+                       id=incident.id, resolved_by=incident.resolved_by)
     return actor, incident, instance
 
 
@@ -151,8 +155,8 @@ def retry(engine, incident_id: int, user: str) -> dict:
         s = uow.session
         actor, incident, instance = _for_act(engine, s, incident_id, user)
         if instance.status != "running":
-            raise Conflict(f"the instance is {instance.status}; there is nothing to retry",
-                           hint="resolve the incident instead")
+            raise Conflict("the instance is {status}; there is nothing to retry",
+                           hint="resolve the incident instead", status=instance.status)
         instance.next_timer_at = incident.next_retry_at = now
         instance.updated_at = now
         audit.append(s, instance, "incident_retried", actor.name, now,

@@ -70,8 +70,8 @@ def after_save(store, s, instance: Instance, wf, task_ref, actor: str, now: date
     if props.get("parties"):
         roles = steps.evaluate(store.script_engine, task, props["parties"])
         if not isinstance(roles, dict):
-            raise ScriptError(f"the parties of '{task_ref.title}' are not a dict",
-                              hint="write {authority: role, ...}")
+            raise ScriptError("the parties of '{title}' are not a dict",
+                              hint="write {{authority: role, ...}}", title=task_ref.title)
         for name, role in roles.items():
             set_role(s, instance, authority_id(s, name), str(role), now)
     if props.get("startsInstance"):
@@ -120,8 +120,8 @@ def store_summary(s, instance: Instance, wf, now: datetime, data: dict | None = 
 
 def set_role(s, instance: Instance, authority: int, role: str, now: datetime) -> JointParty:
     if role not in ROLES:
-        raise ScriptError(f"unknown role {role!r} in a joint process",
-                          hint=f"use one of {', '.join(ROLES)}")
+        raise ScriptError("unknown role {role!r} in a joint process",
+                          hint="use one of {names}", role=role, names=ROLES)
     party = s.get(JointParty, (instance.id, authority))
     if party is None:
         party = JointParty(instance_id=instance.id, authority_id=authority, role=role,
@@ -188,8 +188,8 @@ def page(s, who, instance: Instance) -> dict:
     view = access.joint_view(s, who, instance)
     row = s.get(JointSummary, instance.id)
     if row is None:
-        raise NotFound(f"{instance.id} is not a joint process",
-                       hint="open it from the list of partnerships instead")
+        raise NotFound("{id} is not a joint process",
+                       hint="open it from the list of partnerships instead", id=instance.id)
     data = dict(row.data)
     answers, confirmations, signatures, own_procurements = (
         data.pop(key, None) or {} for key in GATHERED)

@@ -111,21 +111,24 @@ def preferences(s, user: str) -> Preferences:
 
 def set_preferences(s, user: str, chosen: Preferences) -> None:
     if chosen.delivery not in DELIVERIES:
-        raise InvalidData(f"delivery must be one of {', '.join(DELIVERIES)}",
-                          field="delivery", hint="choose immediate, digest or inbox")
+        raise InvalidData("delivery must be one of {names}",
+                          field="delivery", hint="choose immediate, digest or inbox",
+                          names=DELIVERIES)
     if chosen.language not in ("da", "en"):
         raise InvalidData("language must be da or en", field="language", hint="choose da")
     unknown = [k for k in chosen.kinds if k not in KINDS]
     if unknown:
-        raise InvalidData(f"unknown notification kinds: {', '.join(unknown)}",
-                          field="kinds", hint=f"choose among {', '.join(KINDS)}")
+        raise InvalidData("unknown notification kinds: {names}",
+                          field="kinds", hint="choose among {kinds}",
+                          names=unknown, kinds=KINDS)
     email = (chosen.email or "").strip() or None
     if email and ("@" not in email or " " in email or len(email) > 200):
         raise InvalidData("the e-mail address is not valid", field="email",
                           hint="write it as name@example.dk, or leave it empty")
     owner = s.scalar(select(User).where(User.name == user))
     if owner is None:
-        raise NotFound(f"no user named {user}", hint="add them with `opiflow users add`")
+        raise NotFound("no user named {user}", hint="add them with `opiflow users add`",
+                       user=user)
     row = s.get(NotificationSettings, owner.id)
     if row is None:
         row = NotificationSettings(user_id=owner.id)
@@ -362,7 +365,8 @@ def inbox(s, user: str, limit: int = 100) -> list[Message]:
 def mark_read(s, user: str, notification_id: int, now: datetime) -> None:
     row = s.get(Notification, notification_id)
     if row is None or row.user_name != user:
-        raise NotFound(f"no notification {notification_id}", hint="see your inbox")
+        raise NotFound("no notification {notification_id}", hint="see your inbox",
+                       notification_id=notification_id)
     if row.read_at is None:
         row.read_at = now
 

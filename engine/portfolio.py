@@ -230,10 +230,10 @@ def add_lesson(s, authority_id: int, author: str, department: str, entered: dict
                now: datetime, instance_id: str | None = None) -> None:
     texts = {k: str(entered.get(k) or "").strip()[:4000] for k in LESSON_FIELDS}
     if not any(texts.values()):
-        raise InvalidData("En erfaring skal have mindst ét af felterne svært, lært eller "
-                          "kært udfyldt.", field="learned",
-                          hint="Skriv kort, hvad der var svært, hvad I lærte, eller hvad "
-                          "der virkede godt.")
+        raise InvalidData("A lesson needs at least one of the fields hard, learned or "
+                          "dear.", field="learned",
+                          hint="Write briefly what was hard, what you learned, or what "
+                          "worked well.")
     s.add(Lesson(authority_id=authority_id, instance_id=instance_id,
                  phase=str(entered.get("phase") or "")[:100],
                  subject=str(entered.get("subject") or "")[:200], author=author,

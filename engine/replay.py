@@ -143,7 +143,8 @@ def load(engine, instance_id: str, user: str | None = None) -> _Record:
         s = uow.session
         instance = s.get(Instance, instance_id)
         if instance is None:
-            raise NotFound(f"no instance {instance_id}", hint="see `opiflow instances`")
+            raise NotFound("no instance {instance_id}", hint="see `opiflow instances`",
+                           instance_id=instance_id)
         if user:
             access.check_may_read(engine.users.actor(s, user), instance)
         authority = s.scalar(select(Authority.name).where(

@@ -180,8 +180,8 @@ class Engine:
                 claims.take(s, row, actor)
             else:
                 if row.assignee is None:
-                    raise Conflict(f"the task '{row.title}' is not claimed",
-                                   hint="there is nothing to unclaim")
+                    raise Conflict("the task '{title}' is not claimed",
+                                   hint="there is nothing to unclaim", title=row.title)
                 access.check_not_claimed_by_other(actor, row, action="unclaim")
                 claims.release(s, row, actor)
             now = self.now()
@@ -206,8 +206,8 @@ class Engine:
             parsed, wf = self.store.load(s, instance)
             task = wfl.get_task(wf, task_id)
             if task is None or task.state != wfl.TaskState.READY:
-                raise Conflict(f"the task '{row.title}' is no longer open",
-                               hint="reload the task list")
+                raise Conflict("the task '{title}' is no longer open",
+                               hint="reload the task list", title=row.title)
             submitted = steps.checked_submission(parsed, wf, task, data)
             now = self.now()
             ref = wfl.ref(wf, task)
@@ -237,8 +237,8 @@ class Engine:
             instance = store.instance(s, instance_id)
             access.check_may_cancel(actor, instance)
             if instance.status != "running":
-                raise Conflict(f"the instance is {instance.status}, not running",
-                               hint="reload the page: someone else ended it")
+                raise Conflict("the instance is {status}, not running",
+                               status=instance.status)
             if expected_version is not None and expected_version != instance.lock_version:
                 raise Conflict("the procedure changed since you opened the form",
                                hint="reload the page and check the procedure first")
@@ -277,8 +277,8 @@ class Engine:
             try:
                 queries.readable(s, self._who(s, user), row.instance_id)
             except NotFound as err:  # another authority's letter does not exist
-                raise NotFound(f"no letter {letter_id}", hint="see the procedure's letters") \
-                    from err
+                raise NotFound("no letter {id}", hint="see the procedure's letters",
+                               id=str(letter_id)) from err
             return records.read(s, row)
 
     # -------------------------------------------------------------- registers
@@ -421,7 +421,7 @@ class Engine:
             s = uow.session
             actor = self.users.actor(s, user)
             if actor.is_auditor:
-                raise Forbidden("revisorer kan kun læse", hint="bed indkøbsteamet om det")
+                raise Forbidden("auditors can only read", hint="ask the procurement team")
             if instance_id:
                 access.check_may_manage(actor, store.instance(s, instance_id))
             portfolio.add_lesson(s, actor.authority_id, actor.name,
@@ -441,8 +441,8 @@ class Engine:
             s = uow.session
             actor = self.users.actor(s, user)
             if actor.is_auditor or "Ledelse" not in actor.groups:
-                raise Forbidden("kun ledelsen kan dele myndighedens erfaringer",
-                                hint="bed en i gruppen Ledelse om det")
+                raise Forbidden("only management can share the authority's lessons",
+                                hint="ask someone in the group Ledelse")
             portfolio.set_sharing(s, actor.authority_id, shared)
             store.commit(uow)
 
@@ -516,8 +516,9 @@ class Engine:
                 query = query.where(ModelVersion.version.startswith(version))
             row = uow.session.scalar(query.order_by(ModelVersion.id.desc()).limit(1))
             if row is None:
-                raise NotFound(f"no version {version or ''} of the model {model}".replace(
-                    "  ", " "), hint="see `opiflow models`")
+                raise NotFound("no version {version} of the model {model}" if version
+                               else "no version of the model {model}",
+                               hint="see `opiflow models`", version=version, model=model)
             return designer.export(row.files, Path(folder))
 
     def migrate(self, instance_id: str, to_version: str, user: str, reason: str = "",
@@ -585,7 +586,7 @@ class Engine:
                 select(ModelVersion.version, ModelVersion.deployed_at)
                 .where(ModelVersion.model == model).order_by(ModelVersion.id)).all()
         if not rows:
-            raise NotFound(f"no process model named {model}", hint="see the models")
+            raise NotFound("no process model named {model}", hint="see the models", model=model)
         return [{"model": model, "version": v, "deployed_at": at.isoformat()}
                 for v, at in rows]
 

@@ -73,10 +73,11 @@ def read_files(folder: Path) -> dict[str, str]:
     try:
         sizes = intake.stat_sizes(folder, MODEL_SUFFIXES)
     except OSError as err:
-        raise ModelError(f"the model folder {folder} cannot be read: {err.strerror}",
+        raise ModelError("the model folder {folder} cannot be read: {strerror}",
                          problems=[Problem(folder.name, None, f"cannot be read: {err}",
                                            "check the folder's permissions")],
-                         hint="check the folder's permissions") from err
+                         hint="check the folder's permissions",
+                         folder=folder, strerror=err.strerror) from err
     problems = [Problem(path, None, message, fix)
                 for path, message, fix in intake.size_problems(folder.name, sizes)]
     files = {}
@@ -91,8 +92,9 @@ def read_files(folder: Path) -> dict[str, str]:
                 problems.append(Problem(path, None, f"cannot be read: {err.strerror}",
                                         "check the file's permissions"))
     if problems:
-        raise ModelError(f"the model {folder.name} cannot be read: {problems[0]}",
-                         problems=problems, hint="fix each problem and try again")
+        raise ModelError("the model {name} cannot be read: {problem_list}",
+                         problems=problems, hint="fix each problem and try again",
+                         name=folder.name, problem_list=problems[0])
     return files
 
 
@@ -128,8 +130,9 @@ def parse(name: str, files: dict[str, str]) -> ParsedModel:
     version = content_hash(files)
     problems = check(name, files)
     if problems:
-        raise ModelError(f"the model {name} has {len(problems)} problem(s)", problems=problems,
-                         hint="run `opiflow validate` and fix each one")
+        raise ModelError("the model {name} has {count} problem(s)", problems=problems,
+                         hint="run `opiflow validate` and fix each one",
+                         name=name, count=len(problems))
     parser, forms = _parser_for(files)
     parsed = ParsedModel(name, version, parser.get_spec(name),
                          parser.get_subprocess_specs(name), forms)

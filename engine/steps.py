@@ -115,16 +115,17 @@ def checked_submission(parsed: specs.ParsedModel, wf: BpmnWorkflow, task,
     form = specs.form_name(task.task_spec)
     schema = specs.find_form(parsed.forms, form or "")
     if schema is None:
-        raise ScriptError(f"the task {wfl.title(task)} has no form",
-                          hint="a process designer must add formJsonSchemaFilename")
+        raise ScriptError("the task {title} has no form",
+                          hint="a process designer must add formJsonSchemaFilename",
+                          title=wfl.title(task))
     submitted = forms.validate(schema, data if data is not None else {}, form=form or "")
     meta = wfl.meta(wf)
     for key, value in submitted.items():
         if key in meta["locked"] and value != meta["locked"][key]:
             raise RuleViolation(
-                f"'{key}' is locked: it was published with the tender documents and "
-                "may not change (Dir. 2014/24/EU art. 31(3))", field=key,
-                hint="submit the published value, or cancel and re-tender")
+                "'{key}' is locked: it was published with the tender documents "
+                "and may not change (Dir. 2014/24/EU art. 31(3))", field=key,
+                hint="submit the published value, or cancel and re-tender", key=key)
     return submitted
 
 
@@ -204,8 +205,9 @@ def translate(err: SpiffWorkflowException) -> OpiflowError:
             inner.element = inner.element or element
             return inner
         if isinstance(inner, scripting.ScriptRefused):
-            return ScriptError(f"the script in '{name}' was refused: {inner}",
-                               element=element, hint=inner.hint)
+            return ScriptError("the script in '{name}' was refused: {inner}",
+                               element=element, hint=inner.hint, name=name, inner=inner)
         inner = inner.__cause__ or inner.__context__
-    return ScriptError(f"'{name}' failed: {err}", element=element,
-                       hint="a process designer must fix the element; nothing was saved")
+    return ScriptError("'{name}' failed: {err}", element=element,
+                       hint="a process designer must fix the element; nothing was saved",
+                       name=name, err=err)

@@ -73,15 +73,16 @@ def commit(uow: UnitOfWork) -> None:
 def instance(s: Session, instance_id: str) -> Instance:
     found = s.get(Instance, instance_id)
     if found is None:
-        raise NotFound(f"no instance {instance_id}", hint="see `opiflow instances`")
+        raise NotFound("no instance {instance_id}", hint="see `opiflow instances`",
+                       instance_id=instance_id)
     return found
 
 
 def open_task(s: Session, task_id: str) -> tuple[OpenTask, Instance]:
     row = s.get(OpenTask, str(task_id))
     if row is None:
-        raise NotFound(f"no open task {task_id}",
-                       hint="it may be completed already; see `opiflow tasks`")
+        raise NotFound("no open task {task_id}",
+                       hint="it may be completed already; see `opiflow tasks`", task_id=task_id)
     return row, instance(s, row.instance_id)
 
 
@@ -89,8 +90,9 @@ def model_files(s: Session, model: str, version: str) -> dict[str, str]:
     files = s.scalar(select(ModelVersion.files).where(
         ModelVersion.model == model, ModelVersion.version == version))
     if files is None:
-        raise NotFound(f"the model version {model} {version[:12]} is missing",
-                       hint="it must never be deleted while instances use it")
+        raise NotFound("the model version {model} {version} is missing",
+                       hint="it must never be deleted while instances use it",
+                       model=model, version=version[:12])
     return files
 
 

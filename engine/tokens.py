@@ -53,7 +53,8 @@ def digest(secret: str) -> str:
 def _user(s, name: str) -> User:
     user = s.scalar(select(User).where(User.name == name))
     if user is None:
-        raise NotFound(f"no user named {name}", hint="add them with `opiflow users add`")
+        raise NotFound("no user named {name}", hint="add them with `opiflow users add`",
+                       name=name)
     return user
 
 
@@ -62,9 +63,9 @@ def create(s, user: str, name: str, now: datetime,
     """Add a token for ``user``; returns its secret (the only time it is known)."""
     name = (name or "").strip()
     if not name or len(name) > NAME_LENGTH:
-        raise InvalidData(f"a token needs a name of 1 to {NAME_LENGTH} characters",
+        raise InvalidData("a token needs a name of 1 to {NAME_LENGTH} characters",
                           field="name", hint="name it after the system that uses it, "
-                                             "e.g. sagssystem")
+                                             "e.g. sagssystem", NAME_LENGTH=NAME_LENGTH)
     if expires_at is not None and expires_at <= now:
         raise InvalidData("the expiry date has passed", field="expires_at",
                           hint="choose a date in the future, or none")
@@ -73,8 +74,8 @@ def create(s, user: str, name: str, now: datetime,
                                              ApiToken.name == name,
                                              ApiToken.revoked_at.is_(None)))
     if any(t.expires_at is None or t.expires_at > now for t in taken):
-        raise InvalidData(f"you already have a token named {name}", field="name",
-                          hint="choose another name, or revoke the old token first")
+        raise InvalidData("you already have a token named {name}", field="name",
+                          hint="choose another name, or revoke the old token first", name=name)
     secret = PREFIX + secrets.token_urlsafe(32)
     s.add(ApiToken(user_id=owner.id, name=name, secret_hash=digest(secret), created_at=now,
                    expires_at=expires_at))
@@ -92,7 +93,7 @@ def revoke(s, user: str, token_id: int, now: datetime) -> None:
     owner = _user(s, user)
     token = s.get(ApiToken, token_id)
     if token is None or token.user_id != owner.id:  # another's token does not exist
-        raise NotFound(f"no token {token_id}", hint="see your tokens")
+        raise NotFound("no token {token_id}", hint="see your tokens", token_id=token_id)
     if token.revoked_at is None:
         token.revoked_at = now
 

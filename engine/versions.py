@@ -29,8 +29,8 @@ def read_checked(path: Path) -> list[tuple[str, dict[str, str]]]:
     every problem of every model, or NotFound if there is no model folder."""
     folders = specs.model_folders(path)
     if not folders:
-        raise NotFound(f"no process model folders under {path}",
-                       hint="a model is a folder holding NAME.bpmn")
+        raise NotFound("no process model folders under {path}",
+                       hint="a model is a folder holding NAME.bpmn", path=path)
     problems = []
     loaded = []
     for folder in folders:
@@ -38,9 +38,10 @@ def read_checked(path: Path) -> list[tuple[str, dict[str, str]]]:
         problems += specs.check(folder.name, files)
         loaded.append((folder.name, files))
     if problems:
-        raise specs.ModelError(f"{len(problems)} problem(s) in the models; nothing was "
-                               "deployed", problems=problems,
-                               hint="run `opiflow validate` and fix each one")
+        raise specs.ModelError("{count} problem(s) in the models; nothing was deployed",
+                               problems=problems,
+                               hint="run `opiflow validate` and fix each one",
+                               count=len(problems))
     return loaded
 
 
@@ -68,8 +69,8 @@ def newest(s: Session, model: str, authority_id: int | None = None) -> ModelVers
                                 ModelVersion.authority_id == authority_id))
     version = s.scalar(query.order_by(ModelVersion.id.desc()).limit(1))
     if version is None:
-        raise NotFound(f"no process model named {model}",
-                       hint="deploy it first (opiflow deploy) or see opiflow models")
+        raise NotFound("no process model named {model}",
+                       hint="deploy it first (opiflow deploy) or see opiflow models", model=model)
     return version
 
 

@@ -68,11 +68,12 @@ def add(s, authority: str, url: str, kinds: list[str]) -> tuple[int, str]:
                           hint="e.g. https://sag.example.dk/opiflow")
     unknown = [k for k in kinds if k not in KINDS]
     if not kinds or unknown:
-        raise InvalidData(f"choose event kinds among {', '.join(KINDS)}", field="kinds",
-                          hint="e.g. --kinds completed,timer_fired")
+        raise InvalidData("choose event kinds among {names}", field="kinds",
+                          hint="e.g. --kinds completed,timer_fired", names=KINDS)
     owner = s.scalar(select(Authority).where(Authority.name == authority))
     if owner is None:
-        raise NotFound(f"no authority named {authority}", hint="see `opiflow users`")
+        raise NotFound("no authority named {authority}", hint="see `opiflow users`",
+                       authority=authority)
     secret = secrets.token_hex(32)
     since = s.scalar(select(Event.id).order_by(Event.id.desc()).limit(1)) or 0
     hook = Webhook(authority_id=owner.id, url=url, secret=secret, kinds=list(kinds),

@@ -58,8 +58,9 @@ class _CachedSpecConverter(BpmnWorkflowConverter):
         parsed = models.get(*key) if models is not None and key else None
         if parsed is None:
             if "spec" not in dct and key:
-                raise NotFound(f"the model version {key[0]} {key[1][:12]} is not loaded in "
-                               "this process", hint="load the instance through the engine")
+                raise NotFound("the model version {key} {key2} is not loaded in this "
+                               "process", hint="load the instance through the engine",
+                               key=key[0], key2=key[1][:12])
             workflow = super().from_dict(dct)
         else:
             dct.pop("spec", None)

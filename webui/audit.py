@@ -20,7 +20,7 @@ from engine import replay as replaying
 
 from . import diagram
 from .auth import engine
-from .i18n import language
+from .i18n import field_label
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -31,43 +31,6 @@ DOWNLOADS = {  # format: (file suffix, media type)
     "report-html": ("html", "text/html"),
     "report-pdf": ("pdf", "application/pdf"),
 }
-# the texts of these pages in English (Danish is the default)
-ENGLISH = {
-    "Revision": "Audit",
-    "Hændelse {seq} af {count}": "Event {seq} of {count}",
-    "Første": "First", "Forrige": "Previous", "Næste": "Next", "Sidste": "Last",
-    "Gå til hændelse": "Go to event", "Vis": "Show",
-    "Hvem": "Who", "Hvornår": "When", "Hvad": "What", "Opgave": "Task",
-    "Indsendte data": "Data submitted", "Ændringer (JSON Patch)": "Changes (JSON Patch)",
-    "Sagens data efter hændelsen": "The case's data after the event",
-    "Udført": "Completed", "Aktiv (klar)": "Active (ready)", "Venter": "Waiting",
-    "Verificeret": "Verified",
-    "IKKE verificeret: første fejl ved hændelse {seq}": "NOT verified: first fault at "
-                                                       "event {seq}",
-    "IKKE verificeret: den gemte tilstand afviger fra genafspilningen":
-        "NOT verified: the stored state differs from the replay",
-    "Hash-kæde": "Hash chain", "Genafspilning": "Replay",
-    "identisk": "identical", "afviger": "diverges",
-    "Hent": "Download", "Procesdiagram": "Process diagram",
-    "Diagrammet kræver JavaScript.": "The diagram needs JavaScript.",
-    "Tilstanden efter denne hændelse svarer ikke til den registrerede.":
-        "The state after this event does not match the recorded one.",
-    "Procedurerapport (HTML)": "Procurement report (HTML)",
-    "Procedurerapport (PDF)": "Procurement report (PDF)",
-    "Ingen ændringer": "No changes",
-    "Felt": "Field", "Før": "Before", "Efter": "After", "Vis som JSON": "Show as JSON",
-    "Tilpas": "Fit", "Zoom ind": "Zoom in", "Zoom ud": "Zoom out",
-    "Ændringer": "Changes", "verificeret": "verified",
-    "Alle hændelser": "All events", "Hændelse {seq}": "Event {seq}",
-}
-
-
-def tr(text: str, **values) -> str:
-    if language() == "en":
-        text = ENGLISH.get(text, text)
-    return text.format(**values) if values else text
-
-
 @bp.get("/<instance_id>")
 @login_required
 def steps(instance_id: str):
@@ -84,7 +47,7 @@ def steps(instance_id: str):
     report = Verdict(engine().verify(instance_id), replayed)
     return render_template(
         "audit/steps.html", inst=shown, step=step, history=history, report=report,
-        states=_marker_states(step), tr=tr, downloads=DOWNLOADS,
+        states=_marker_states(step), downloads=DOWNLOADS,
         diagram_file=diagram_file, names=names, changes=changes(before, step),
         nav={"first": history[0].seq, "last": history[-1].seq,
              "previous": max(seq - 1, history[0].seq),
@@ -139,7 +102,8 @@ def changes(before: dict, step) -> list[dict]:
     rows = []
     for op in step.patch:
         path = [p.replace("~1", "/").replace("~0", "~") for p in op["path"].split("/")[1:]]
-        rows.append({"field": " › ".join(path), "op": op["op"],
+        rows.append({"field": " › ".join(p if p.isdigit() else field_label(p) for p in path),
+                     "op": op["op"],
                      "before": _at(before, path) if op["op"] != "add" else None,
                      "after": _at(step.instance_data, path) if op["op"] != "remove" else None})
     return rows

@@ -11,10 +11,21 @@ from flask_login import current_user
 from engine.errors import Conflict, InvalidData
 
 from .auth import engine, staff_required
+from .i18n import N_
 from .i18n import gettext as _
 from .instances import get_instance
 
 bp = Blueprint("cancel", __name__, url_prefix="/instances")
+
+# The Danish texts the engine puts next to the reason field (BLANK, TOO_LONG, CONTROL in
+# engine/rules/cancellation.py), marked here so that the catalogue holds their English.
+REASON_TEXTS = (
+    N_("Skriv begrundelsen for at annullere udbuddet. Den sendes til alle deltagere."),
+    N_("Begrundelsen er for lang (højst 4000 tegn). Skriv den kortere; uddybning kan "
+       "vedlægges sagen."),
+    N_("Begrundelsen indeholder usynlige kontroltegn. Skriv den igen som almindelig "
+       "tekst."),
+)
 
 @bp.app_template_global("may_cancel")
 def may_cancel(inst: dict) -> bool:

@@ -24,6 +24,7 @@ from engine.errors import OpiflowError
 
 from . import forms
 from .auth import engine
+from .i18n import error_hint, error_message, error_text
 from .i18n import gettext as _
 
 bp = Blueprint("designer", __name__, url_prefix="/designer")
@@ -97,7 +98,8 @@ def save(model: str):
     try:
         result = engine().save_model(model, files, current_user.name)
     except OpiflowError as err:
-        return jsonify(error=err.message, hint=err.hint, field=err.field), err.status
+        return jsonify(error=error_message(err), hint=error_hint(err),
+                       field=err.field), err.status
     if result.get("draft"):
         result["url"] = url_for("designer.edit", model=model, draft=result["draft"])
     elif result.get("version"):
@@ -111,7 +113,8 @@ def form_preview():
         schema = json.loads(request.get_data(as_text=True)[:MAX_BODY] or "{}")
         fields = forms.build(schema if isinstance(schema, dict) else {})
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
-        return f'<p class="error">{_("Formularen kan ikke vises: tjek JSON-skemaet.")}</p>'
+        problem = _("Formularen kan ikke vises: tjek JSON-skemaet.")
+        return f'<p class="error">{problem}</p>'
     return render_template("designer/_preview.html", fields=fields)
 
 
@@ -136,7 +139,7 @@ def migrate(instance_id: str):
                                       current_user.name, request.form.get("reason", ""),
                                       dry_run=dry_run)
         except OpiflowError as err:
-            flash(_("Flytningen blev afvist: {why}", why=err.message))
+            flash(_("Flytningen blev afvist: {why}", why=error_text(err)))
         else:
             if result.get("migrated"):
                 flash(_("Instansen er flyttet til den nye version."))

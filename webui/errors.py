@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import OpiflowError
 
+from .i18n import error_hint, error_message
 from .i18n import gettext as _
 
 
@@ -42,7 +43,7 @@ def _engine_error(err: OpiflowError):
     if status == 404:  # never say more about what one may not see
         return error_page(404, _("Det, du leder efter, findes ikke, eller du har ikke "
                                  "adgang til det."))
-    return error_page(status, err.message, err.hint)
+    return error_page(status, error_message(err), error_hint(err))
 
 
 def _http_error(err: HTTPException):

@@ -27,6 +27,8 @@ from typing import Any
 
 from engine.forms import OPTIONS, options
 
+from .i18n import N_
+
 ROWS = "__rows"
 STORED = "__stored"
 FILE_KEYS = frozenset({"filename", "sha256", "size"})
@@ -361,20 +363,20 @@ def too_many_rows(form) -> str | None:
 
 
 # a value to pick from the procedure's own lists that is not on the list (a tampered form)
-NOT_HELD = ("Værdien findes ikke blandt dem, proceduren kender. Vælg en af "
-            "mulighederne på listen.")
+NOT_HELD = N_("Værdien findes ikke blandt dem, proceduren kender. Vælg en af "
+              "mulighederne på listen.")
 
 _MESSAGES = (  # jsonschema's English -> what a Danish user reads (the UI translates back)
-    (re.compile(r"is a required property$"), "Skal udfyldes.", ()),
-    (re.compile(r"should be non-empty$|is too short$"), "Skal udfyldes.", ()),
-    (re.compile(r"is less than the minimum of (\S+)$"), "Skal være mindst {0}.", (1,)),
+    (re.compile(r"is a required property$"), N_("Skal udfyldes."), ()),
+    (re.compile(r"should be non-empty$|is too short$"), N_("Skal udfyldes."), ()),
+    (re.compile(r"is less than the minimum of (\S+)$"), N_("Skal være mindst {0}."), (1,)),
     (re.compile(r"is less than or equal to the minimum of (\S+)$"),
-     "Skal være større end {0}.", (1,)),
-    (re.compile(r"is greater than the maximum of (\S+)$"), "Må højst være {0}.", (1,)),
+     N_("Skal være større end {0}."), (1,)),
+    (re.compile(r"is greater than the maximum of (\S+)$"), N_("Må højst være {0}."), (1,)),
     (re.compile(r"is greater than or equal to the maximum of (\S+)$"),
-     "Skal være mindre end {0}.", (1,)),
-    (re.compile(r"is not a '?date'?$"), "Skriv en gyldig dato.", ()),
-    (re.compile(r"is not one of"), "Vælg en af mulighederne.", ()),
+     N_("Skal være mindre end {0}."), (1,)),
+    (re.compile(r"is not a '?date'?$"), N_("Skriv en gyldig dato."), ()),
+    (re.compile(r"is not one of"), N_("Vælg en af mulighederne."), ()),
 )
 
 
@@ -517,31 +519,31 @@ def _parse_value(schema: dict, name: str, form, files, store, old, out: Parsed,
         for option in schema["enum"]:
             if _enum_value(option) == text:
                 return option
-        out.errors[name] = NOT_HELD if OPTIONS in schema else "Vælg en af mulighederne."
+        out.errors[name] = NOT_HELD if OPTIONS in schema else N_("Vælg en af mulighederne.")
         return text
     if kind == "lines":
         return [line.strip() for line in text.splitlines() if line.strip()]
     if kind in ("number", "money", "integer"):
         if sum(c.isdigit() for c in text) > MAX_DIGITS:
-            out.errors[name] = "Tallet har for mange cifre (højst 30)."
+            out.errors[name] = N_("Tallet har for mange cifre (højst 30).")
             return text
         number = parse_number(text)
         if number is None:
-            out.errors[name] = "Skriv et tal, fx 165.000 eller 7,5."
+            out.errors[name] = N_("Skriv et tal, fx 165.000 eller 7,5.")
             return text
         if kind == "integer":
             if number != number.to_integral_value():
-                out.errors[name] = "Skriv et helt tal."
+                out.errors[name] = N_("Skriv et helt tal.")
                 return text
             return int(number)
         return _plain(number)
     if kind == "date":
         day = parse_date(text)
         if day is None:
-            out.errors[name] = "Skriv en dato som 07-04-2026."
+            out.errors[name] = N_("Skriv en dato som 07-04-2026.")
             return text
         if not MIN_YEAR <= day.year <= MAX_YEAR:
-            out.errors[name] = "Datoen skal ligge mellem år 1900 og 2999."
+            out.errors[name] = N_("Datoen skal ligge mellem år 1900 og 2999.")
             return text
         return day.isoformat()
     return text
@@ -582,14 +584,14 @@ def _parse_file(name: str, form, files, store, old, out: Parsed):
     upload = files.get(name)
     if upload is not None and getattr(upload, "filename", ""):
         if store is None:
-            out.errors[name] = "Filer kan ikke modtages her."
+            out.errors[name] = N_("Filer kan ikke modtages her.")
             return _BLANK
         return store(upload)
     stored = _stored_from_raw(form, name)
     if stored is not None:
         return stored
     if form.get(f"{name}.{STORED}"):  # sent, but not a file reference we could read
-        out.errors[name] = "Filen kunne ikke læses. Vedhæft den igen."
+        out.errors[name] = N_("Filen kunne ikke læses. Vedhæft den igen.")
         return _BLANK
     return old if _is_file(old) else _BLANK
 

@@ -5,6 +5,9 @@ authority's instances (auditors: the authorities they audit); anything else is 4
 """
 from __future__ import annotations
 
+import html
+import re
+
 from flask import (
     Blueprint,
     abort,
@@ -24,6 +27,7 @@ from engine.rules import scoring
 from . import diagram, files
 from . import overview as ov
 from .auth import engine, staff_required
+from .i18n import engine_text, error_text
 from .i18n import gettext as _
 
 bp = Blueprint("instances", __name__, url_prefix="/instances")
@@ -65,6 +69,12 @@ def overview(instance_id: str):
                            view=ov.overview(shown), tab="overview", now=engine().now())
 
 
+def _process_title(xml: str) -> str:
+    """The name a BPMN file gives its process (what people call the diagram)."""
+    match = re.search(r'<(?:\w+:)?process\b[^>]*\bname="([^"]+)"', xml)
+    return html.unescape(match.group(1)) if match else ""
+
+
 @bp.get("/<instance_id>/diagram")
 @login_required
 def diagram_page(instance_id: str):
@@ -76,7 +86,9 @@ def diagram_page(instance_id: str):
     chosen = request.args.get("file") if request.args.get("file") in names else names[0]
     xml = model_files[chosen]
     return render_template("instances/diagram.html", inst=shown, tab="diagram",
-                           files=names, chosen=chosen,
+                           files=names, chosen=chosen, titles={
+                               name: _process_title(text) or name
+                               for name, text in model_files.items()},
                            states=diagram.element_states(engine(), instance_id, xml))
 
 
@@ -115,10 +127,11 @@ def evaluation_view(data: dict) -> dict:
     if isinstance(model_dict, dict):
         try:
             model = scoring.parse_model(model_dict)
-            description = scoring.describe_model(model)
+            description = " ".join(engine_text(part.template, part.params)
+                                   for part in scoring.describe_model_parts(model))
             relative = scoring.is_relative(model)
         except OpiflowError as err:
-            problem = err.message
+            problem = error_text(err)
     criteria = [{"id": c.id, "name": c.name, "weight": float(c.weight * 100)}
                 for c in (model.criteria if model else ())]
     tenders = data.get("final_tenders")

@@ -16,15 +16,16 @@ from engine.rules.fees import amount_or_none, fee_status
 from engine.rules.purchase import ceiling_status
 
 from .files import documents
+from .i18n import N_
 
 LABELS = {  # the Danish label of each date engine.rules.deadlines.procedure_dates gives
-    "application_deadline": "Ansøgningsfrist",
-    "initial_tender_deadline": "Frist for første tilbud",
-    "resubmission_deadline": "Frist for reviderede tilbud",
-    "final_tender_deadline": "Frist for endelige tilbud",
-    "standstill_end": "Stand still-perioden udløber",
-    "contract_signed": "Partnerskabskontrakt underskrevet",
-    "contract_end": "Kontraktens slutdato",
+    "application_deadline": N_("Ansøgningsfrist"),
+    "initial_tender_deadline": N_("Frist for første tilbud"),
+    "resubmission_deadline": N_("Frist for reviderede tilbud"),
+    "final_tender_deadline": N_("Frist for endelige tilbud"),
+    "standstill_end": N_("Stand still-perioden udløber"),
+    "contract_signed": N_("Partnerskabskontrakt underskrevet"),
+    "contract_end": N_("Kontraktens slutdato"),
 }
 
 
@@ -73,21 +74,21 @@ def bidders(data: Mapping) -> list[dict]:
     rows = []
     for name in names:
         if winner and name == winner:
-            status = "Vinder"
+            status = N_("Vinder")
         elif name in ranks:
-            status = "Evalueret"
+            status = N_("Evalueret")
         elif name in final_names:
-            status = "Endeligt tilbud modtaget"
+            status = N_("Endeligt tilbud modtaget")
         elif name in current:
-            status = "Tilbudsgiver"
+            status = N_("Tilbudsgiver")
         elif name in rejected:
-            status = "Ikke udvalgt"
+            status = N_("Ikke udvalgt")
         elif current and name in invited:
-            status = "Udgået"
+            status = N_("Udgået")
         elif name in invited:
-            status = "Opfordret"
+            status = N_("Opfordret")
         else:
-            status = "Ansøger"
+            status = N_("Ansøger")
         reason = rejected[name].get("reason", "") if isinstance(rejected.get(name),
                                                                   Mapping) else ""
         rank = ranks.get(name, {}).get("rank")

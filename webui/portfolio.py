@@ -12,19 +12,20 @@ from flask_login import current_user, login_required
 from engine.errors import OpiflowError
 
 from .auth import engine, safe_next, staff_required
+from .i18n import N_, error_message, error_text, model_name
 from .i18n import gettext as _
 from .instances import get_instance
 
 bp = Blueprint("portfolio", __name__)
 
-PHASE_NAMES = {"need": "Behov", "procurement": "Udbud", "development": "Udvikling",
-               "purchase": "Køb", "implementation": "Implementering",
-               "dissemination": "Spredning"}
-KIND_NAMES = {"own": "Egen ramme", "national": "National pulje", "eu": "EU-midler",
-              "foundation": "Privat fond"}
-OUTCOMES = {"purchase": "Endte i køb", "no_purchase": "Endte uden køb",
-            "running": "I gang"}
-STATUS_NAMES = {"running": "I gang", "completed": "Afsluttet", "cancelled": "Aflyst"}
+PHASE_NAMES = {"need": N_("Behov"), "procurement": N_("Udbud"), "development": N_("Udvikling"),
+               "purchase": N_("Køb"), "implementation": N_("Implementering"),
+               "dissemination": N_("Spredning")}
+KIND_NAMES = {"own": N_("Egen ramme"), "national": N_("National pulje"), "eu": N_("EU-midler"),
+              "foundation": N_("Privat fond")}
+OUTCOMES = {"purchase": N_("Endte i køb"), "no_purchase": N_("Endte uden køb"),
+            "running": N_("I gang")}
+STATUS_NAMES = {"running": N_("I gang"), "completed": N_("Afsluttet"), "cancelled": N_("Aflyst")}
 
 
 def _charts(figures: dict) -> dict[str, tuple[str, str, list[tuple[str, float]]]]:
@@ -33,7 +34,7 @@ def _charts(figures: dict) -> dict[str, tuple[str, str, list[tuple[str, float]]]
         "phases": (_("Procedurer i gang pr. fase"), _("antal"),
                    list(figures["per_phase"].items())),
         "models": (_("Procedurer pr. procestype"), _("antal"),
-                   list(figures["per_model"].items())),
+                   [(model_name(k), v) for k, v in figures["per_model"].items()]),
         "status": (_("Procedurer pr. status"), _("antal"),
                    [(_(STATUS_NAMES.get(k, k)), v) for k, v in figures["per_status"].items()]),
         "cycle": (_("Gennemsnitlig tid i hver fase"), _("dage"),
@@ -146,7 +147,7 @@ def add_lesson():
             for k in ("phase", "subject", "hard", "learned", "dear")},
             instance_id=instance_id)
     except OpiflowError as err:
-        flash(_("Erfaringen blev ikke gemt: {why}", why=err.message))
+        flash(_("Erfaringen blev ikke gemt: {why}", why=error_text(err)))
     else:
         flash(_("Erfaringen er gemt."))
     back = request.form.get("back")
@@ -159,6 +160,6 @@ def sharing():
     try:
         engine().share_lessons(current_user.name, request.form.get("shared") == "1")
     except OpiflowError as err:
-        return Response(err.message, status=err.status)
+        return Response(error_message(err), status=err.status)
     flash(_("Indstillingen for deling er gemt."))
     return redirect(url_for("portfolio.lessons"))

@@ -11,6 +11,7 @@ from flask import Flask, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from .i18n import gettext as _
+from .i18n import number
 
 MAX_FIELDS = 1000  # fields in one submitted form (the largest form has about 200)
 MAX_FIELD_CHARS = 100_000  # characters in one field (about 40 pages of text)
@@ -53,13 +54,13 @@ def check_request() -> None:
     form = request.form
     if len(form) + len(request.files) > MAX_FIELDS:
         raise TooLarge(_("Formularen har for mange felter (højst {n}).",
-                         n=f"{MAX_FIELDS:,}".replace(",", ".")))
+                         n=number(MAX_FIELDS)))
     for key, value in form.items(multi=True):
         if _has_nul(key) or _has_nul(value):
             raise BadRequest(_("Et felt indeholder et tegn, der ikke kan bruges (NUL)."))
         if len(value) > MAX_FIELD_CHARS:
             raise TooLarge(_("Et felt er for langt (højst {n} tegn).",
-                             n=f"{MAX_FIELD_CHARS:,}".replace(",", ".")))
+                             n=number(MAX_FIELD_CHARS)))
 
 
 def add_headers(response):

@@ -13,6 +13,7 @@ from . import forms
 from .auth import engine, safe_next, staff_required
 from .errors import error_page
 from .files import documents, path_of, receive, received, storing_received
+from .i18n import engine_text, error_message, error_text
 from .i18n import gettext as _
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -157,8 +158,8 @@ def complete(task_id: str):
     except Conflict as err:
         return _stale(info["instance"]["id"], err)
     except InvalidData as err:
-        return _invalid(info, {parsed.form_key(k): v for k, v in err.errors.items()}
-                        or {err.field or "": err.message})
+        return _invalid(info, {parsed.form_key(k): engine_text(v) for k, v in err.errors.items()}
+                        or {err.field or "": error_message(err)})
     except OpiflowError as err:
         if err.status != 422:
             raise
@@ -178,7 +179,7 @@ def _check_documents(info: dict, parsed: forms.Parsed) -> None:
 
 
 def _with_hint(err: OpiflowError) -> str:
-    return f"{err.message} {err.hint}".strip()
+    return error_text(err)
 
 
 def _invalid(info: dict, errors: dict):
@@ -208,4 +209,4 @@ def _stale(instance_id: str, err: Conflict | None):
     message = _("Opgaven blev afsluttet eller ændret af en anden, mens du havde den "
                 "åben. Dine ændringer er ikke gemt, og intet er ændret.")
     return render_template("tasks/stale.html", instance_id=instance_id, message=message,
-                           detail=err.message if err else ""), 409
+                           detail=error_message(err) if err else ""), 409

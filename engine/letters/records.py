@@ -133,7 +133,7 @@ def listing(s: Session, instance_id: str) -> list[dict]:
 def one(s: Session, letter_id: int) -> Letter:
     row = s.get(Letter, letter_id) if isinstance(letter_id, int) else None
     if row is None:
-        raise NotFound(f"no letter {letter_id}", hint="see `opiflow letters INSTANCE`")
+        raise NotFound("no letter {id}", hint="see `opiflow letters INSTANCE`", id=str(letter_id))
     return row
 
 

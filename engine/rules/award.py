@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from engine.errors import RuleViolation
+from engine.errors import N_, Money, RuleViolation
 from engine.rules.deadlines import as_date
 from engine.rules.fees import as_amount, plain
 
@@ -42,10 +42,10 @@ def check_real_text(value: Any, field: str, what: str) -> str:
     text = value.strip() if isinstance(value, str) else ""
     if not text or text.lower().strip(" .") in PLACEHOLDERS or len(text) < MINIMUM_TEXT:
         raise RuleViolation(
-            f"{what} is missing or only a placeholder ({text or 'blank'!r}).",
-            hint=f"Write {what.lower()} in full (at least {MINIMUM_TEXT} characters): "
-                 "it goes into the letter to every bidder (UBL § 171).",
-            field=field)
+            "{what} is missing or only a placeholder ({value!r}).",
+            hint="Write it in full (at least {minimum} characters): it goes into the "
+                 "letter to every bidder (UBL § 171).",
+            field=field, what=what, value=text or N_("blank"), minimum=MINIMUM_TEXT)
     return text
 
 
@@ -59,12 +59,14 @@ def check_estimated_value(estimated_value: Any, development_value: Any,
     purchase = as_amount(purchase_value, "purchase_value")
     if total < development + purchase:
         raise RuleViolation(
-            f"The estimated value {plain(total)} DKK is below the development "
-            f"({plain(development)} DKK) plus the maximum purchase value "
-            f"({plain(purchase)} DKK) = {plain(development + purchase)} DKK (Dir. art. 5(10)).",
+            "The estimated value {total} is below the development "
+            "({development}) plus the maximum purchase value ({purchase}) = "
+            "{amount} (Dir. art. 5(10)).",
             hint="The estimated value of an innovation partnership covers all phases and the "
                  "maximum purchase: raise the estimate, or lower the fees or the ceiling.",
-            field=field)
+            field=field,
+            total=Money(plain(total)), development=Money(plain(development)),
+            purchase=Money(plain(purchase)), amount=Money(plain(development + purchase)))
 
 
 COMPLAINT_DEADLINES = (
@@ -87,9 +89,9 @@ def award_notification(award: dict, standstill_end: date | str) -> dict[str, Any
     if not winner:
         raise RuleViolation("The award names no winner.", field="award.winner")
     advantages = check_real_text(award.get("advantages"), "award.advantages",
-                                 "The winner's advantages")
+                                 N_("The winner's advantages"))
     account = check_real_text(award.get("negotiation_account"), "award.negotiation_account",
-                              "The account of the negotiations")
+                              N_("The account of the negotiations"))
     standstill = danish_date(standstill_end)
     deadlines = COMPLAINT_DEADLINES.format(standstill=standstill)
     text = (f"Tildelingsbeslutning. Ordregiveren har besluttet at indgå "

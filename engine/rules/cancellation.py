@@ -30,10 +30,10 @@ def check_reason(reason: Any) -> str:
                           hint="say why the procedure is cancelled: every participant "
                                "is told (UBL § 171)", errors={"reason": BLANK})
     if len(text) > MAXIMUM_REASON:
-        raise InvalidData(f"the reason is {len(text)} characters; at most "
-                          f"{MAXIMUM_REASON} are kept", field="reason",
-                          hint="shorten the reason; attach details to the case",
-                          errors={"reason": TOO_LONG})
+        raise InvalidData("the reason is {length} characters; at most {maximum} are kept",
+                          field="reason", hint="shorten the reason; attach details to the case",
+                          errors={"reason": TOO_LONG}, length=len(text),
+                          maximum=MAXIMUM_REASON)
     if any(ord(c) < 32 and c not in ALLOWED_CONTROLS or ord(c) == 127 for c in text):
         raise InvalidData("the reason contains control characters", field="reason",
                           hint="write the reason as plain text", errors={"reason": CONTROL})

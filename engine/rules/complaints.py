@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from engine.errors import RuleViolation
+from engine.errors import N_, RuleViolation
 from engine.rules.deadlines import as_date
 
 SUSPENSION = ("pending", "granted", "refused")
@@ -40,18 +40,20 @@ def register(complaints: Any, standstill_end: date | str) -> list[dict]:
     for i, item in enumerate(complaints):
         field = f"complaints[{i}]"
         if not isinstance(item, dict):
-            raise RuleViolation(f"{field} must be an object.", field=field)
-        for key, what in (("complainant", "who complained"), ("subject", "what about")):
+            raise RuleViolation("{what} must be an object.", field=field, what=field)
+        for key, what in (("complainant", N_("who complained")),
+                          ("subject", N_("what about"))):
             if not _text(item.get(key)):
-                raise RuleViolation(f"Complaint no. {i + 1} does not say {what}.",
+                raise RuleViolation("Complaint no. {n} does not say {what}.",
                                     hint="Register the complainant and the subject from "
-                                         "the complaint.", field=f"{field}.{key}")
+                                         "the complaint.", field=f"{field}.{key}",
+                                         n=i + 1, what=what)
         filed = as_date(item.get("filed_on") or "", f"{field}.filed_on")
         suspension = item.get("suspension", "pending")
         if suspension not in SUSPENSION:
-            raise RuleViolation(f"Unknown suspension decision {suspension!r}.",
+            raise RuleViolation("Unknown suspension decision {suspension!r}.",
                                 hint="Use pending, granted or refused.",
-                                field=f"{field}.suspension")
+                                field=f"{field}.suspension", suspension=suspension)
         decided = item.get("decided_on")
         if suspension != "pending":
             decided = as_date(decided or "", f"{field}.decided_on").isoformat()
@@ -70,18 +72,19 @@ def check_signing(complaints: Any, standstill_end: date | str, signed: date | st
         who = item["complainant"]
         if item["suspension"] == "pending" or as_date(item["decided_on"]) > day:
             raise RuleViolation(
-                f"The complaint from {who!r} was filed within the standstill period: the "
-                "contract cannot be signed until Klagenævnet for Udbud has decided on "
-                "suspension (klagenævnsloven § 12).",
+                "The complaint from {who!r} was filed within the standstill "
+                "period: the contract cannot be signed until Klagenævnet for "
+                "Udbud has decided on suspension (klagenævnsloven § 12).",
                 hint="Wait for the Board's decision on suspension and record it, with its "
                      "date, before signing.",
-                field=f"complaints[{i}].suspension")
+                field=f"complaints[{i}].suspension", who=who)
         if item["suspension"] == "granted":
             raise RuleViolation(
-                f"Klagenævnet for Udbud granted the complaint from {who!r} suspensive "
-                "effect: the contract cannot be signed until the Board decides the case.",
+                "Klagenævnet for Udbud granted the complaint from {who!r} "
+                "suspensive effect: the contract cannot be signed until the Board"
+                " decides the case.",
                 hint="Record the Board's decision on the case, or cancel the award.",
-                field=f"complaints[{i}].suspension")
+                field=f"complaints[{i}].suspension", who=who)
 
 
 def add(complaints: Any, complaint: Any, standstill_end: date | str | None,
@@ -100,17 +103,18 @@ def add(complaints: Any, complaint: Any, standstill_end: date | str | None,
         raise RuleViolation("The complaint must be an object.", field="complaint")
     unknown = sorted(set(complaint) - set(FIELDS))
     if unknown:
-        raise RuleViolation(f"A complaint has no field {unknown[0]!r}.",
-                            hint=f"Use: {', '.join(FIELDS)}.", field=f"complaint.{unknown[0]}")
+        raise RuleViolation("A complaint has no field {name!r}.",
+                            hint="Use: {fields}.", field=f"complaint.{unknown[0]}",
+                            name=unknown[0], fields=list(FIELDS))
     entry = {key: complaint[key] for key in FIELDS if complaint.get(key) is not None}
     entry.setdefault("suspension", "pending")
     existing = complaints if isinstance(complaints, list) else []
     checked = register([*existing, entry], standstill_end)
     new = checked[-1]
     if as_date(new["filed_on"]) > as_date(today, "today"):
-        raise RuleViolation(f"The complaint is dated {new['filed_on']}, in the future.",
+        raise RuleViolation("The complaint is dated {filed_on}, in the future.",
                             hint="Register the complaint when it has been filed.",
-                            field="complaint.filed_on")
+                            field="complaint.filed_on", filed_on=new["filed_on"])
     return checked
 
 
@@ -122,29 +126,30 @@ def decide(complaints: Any, number: Any, decision: Any, standstill_end: date | s
     if isinstance(number, bool) or not isinstance(number, int) \
             or not 1 <= number <= len(existing):
         raise RuleViolation(
-            f"There is no complaint no. {number!r}.",
-            hint=f"Choose one of the {len(existing)} registered complaints (1-"
-                 f"{len(existing)})." if existing else "Register the complaint first.",
-            field="complaint")
+            "There is no complaint no. {number!r}.",
+            hint="Choose one of the {count} registered complaints (1-{count})."
+                 if existing else "Register the complaint first.",
+            field="complaint", number=number, count=len(existing))
     if not isinstance(decision, dict):
         raise RuleViolation("The decision must be an object.", field="decision")
     suspension = decision.get("suspension")
     if suspension not in ("granted", "refused"):
         raise RuleViolation(
-            f"Unknown decision on suspension {suspension!r}.",
+            "Unknown decision on suspension {suspension!r}.",
             hint="Record what Klagenævnet for Udbud decided: granted or refused.",
-            field="decision.suspension")
+            field="decision.suspension", suspension=suspension)
     decided = as_date(decision.get("decided_on") or "", "decision.decided_on")
     if decided > as_date(today, "today"):
-        raise RuleViolation(f"The decision is dated {decided.isoformat()}, in the future.",
+        raise RuleViolation("The decision is dated {decided_on}, in the future.",
                             hint="Record the decision when it has been made.",
-                            field="decision.decided_on")
+                            field="decision.decided_on", decided_on=decided.isoformat())
     item = existing[number - 1]
     if decided < as_date(item.get("filed_on") or "", "filed_on"):
         raise RuleViolation(
-            f"The decision ({decided.isoformat()}) is dated before the complaint was filed "
-            f"({item['filed_on']}).",
-            hint="Check the date of Klagenævnet's decision.", field="decision.decided_on")
+            "The decision ({decided_on}) is dated before the complaint was filed "
+            "({filed_on}).",
+            hint="Check the date of Klagenævnet's decision.", field="decision.decided_on",
+            decided_on=decided.isoformat(), filed_on=item["filed_on"])
     changed = dict(item, suspension=suspension, decided_on=decided.isoformat())
     outcome = decision.get("outcome")
     if isinstance(outcome, str) and outcome.strip():

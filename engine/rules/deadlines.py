@@ -45,14 +45,14 @@ def as_date(value: date | str, field: str = "date") -> date:
     if isinstance(value, date):
         if not MIN_YEAR <= value.year <= MAX_YEAR:
             raise RuleViolation(
-                f"{field} must lie between the years {MIN_YEAR} and {MAX_YEAR}, got "
-                f"{value.isoformat()}.", hint="Check the year.", field=field)
+                "{what} must lie between the years {first} and {last}, got {value}.",
+                hint="Check the year.", field=field,
+                what=field, first=str(MIN_YEAR), last=str(MAX_YEAR), value=value)
         return value
     raise RuleViolation(
-        f"{field} must be a date, got {value!r}.",
+        "{what} must be a date, got {value!r}.",
         hint="Give the date as YYYY-MM-DD, e.g. 2026-03-26.",
-        field=field,
-    )
+        field=field, what=field, value=value)
 
 
 @lru_cache(maxsize=64)
@@ -107,12 +107,13 @@ def check_application_deadline(dispatch: date | str, deadline: date | str) -> No
     earliest = earliest_application_deadline(dispatch)
     if deadline < earliest:
         raise RuleViolation(
-            f"The application deadline {deadline.isoformat()} is too early: with the notice "
-            f"sent on {dispatch.isoformat()} applicants must have at least "
-            f"{APPLICATION_PERIOD_DAYS} days (UBL § 74 stk. 4).",
-            hint=f"Set the deadline to {earliest.isoformat()} or later.",
+            "The application deadline {deadline} is too early: with the notice "
+            "sent on {dispatch} applicants must have at least "
+            "{days} days (UBL § 74 stk. 4).",
+            hint="Set the deadline to {earliest} or later.",
             field="application_deadline",
-        )
+            deadline=deadline, dispatch=dispatch, days=APPLICATION_PERIOD_DAYS,
+            earliest=earliest)
 
 
 def standstill_end(notified: date | str, electronic: bool = True) -> date:

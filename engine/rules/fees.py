@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from engine.errors import RuleViolation
+from engine.errors import Money, RuleViolation
 
 Amount = int | float
 
@@ -19,11 +19,12 @@ Amount = int | float
 def as_amount(value: Any, field: str = "amount") -> Decimal:
     """A money amount (int or float, not bool) as an exact Decimal."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise RuleViolation(f"{field} must be a number, got {value!r}.",
+        raise RuleViolation("{what} must be a number, got {value!r}.",
                             hint="Enter the amount in DKK as a plain number, e.g. 165000.",
-                            field=field)
+                            field=field, what=field, value=value)
     if isinstance(value, float) and not math.isfinite(value):
-        raise RuleViolation(f"{field} must be a finite number, got {value!r}.", field=field)
+        raise RuleViolation("{what} must be a finite number, got {value!r}.", field=field,
+                            what=field, value=value)
     return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
 
@@ -39,8 +40,9 @@ def amount_or_none(value: Any) -> Decimal | None:
 def positive_amount(value: Any, field: str = "amount") -> Decimal:
     amount = as_amount(value, field)
     if amount <= 0:
-        raise RuleViolation(f"{field} must be greater than 0, got {value!r}.",
-                            hint="Enter an amount above 0 DKK.", field=field)
+        raise RuleViolation("{what} must be greater than 0, got {value!r}.",
+                            hint="Enter an amount above 0 DKK.", field=field,
+                            what=field, value=value)
     return amount
 
 
@@ -65,22 +67,26 @@ def book_fee(ledger: list[dict], phase: int, amount: Amount, total_agreed: Amoun
              phases: int) -> list[dict]:
     """Book the fee instalment for an approved phase; returns a new ledger."""
     if isinstance(phases, bool) or not isinstance(phases, int) or phases < 1:
-        raise RuleViolation(f"phases must be a whole number of at least 1, got {phases!r}.",
-                            field="phases")
+        raise RuleViolation("phases must be a whole number of at least 1, got "
+                            "{phases!r}.",
+                            field="phases", phases=phases)
     if isinstance(phase, bool) or not isinstance(phase, int) or not 1 <= phase <= phases:
-        raise RuleViolation(f"There is no phase {phase!r}: the phases are 1 to {phases}.",
-                            hint="Book the fee for one of the agreed phases.", field="phase")
+        raise RuleViolation("There is no phase {phase!r}: the phases are 1 to {phases}.",
+                            hint="Book the fee for one of the agreed phases.", field="phase",
+                            phase=phase, phases=phases)
     value = positive_amount(amount, "amount")
     total = positive_amount(total_agreed, "total_agreed")
     if any(e.get("phase") == phase for e in ledger):
-        raise RuleViolation(f"The fee for phase {phase} is already booked.",
-                            hint="Each phase is paid once.", field="phase")
+        raise RuleViolation("The fee for phase {phase} is already booked.",
+                            hint="Each phase is paid once.", field="phase", phase=phase)
     paid = _sum(ledger)
     if paid + value > total:
         raise RuleViolation(
-            f"Booking {plain(value)} DKK would bring the fees to {plain(paid + value)} DKK, "
-            f"above the agreed total of {plain(total)} DKK.",
-            hint=f"At most {plain(total - paid)} DKK remains to be paid.", field="amount")
+            "Booking {value} would bring the fees to {amount}, above the agreed"
+            " total of {total}.",
+            hint="At most {amount2} remains to be paid.", field="amount",
+            value=Money(plain(value)), amount=Money(plain(paid + value)),
+            total=Money(plain(total)), amount2=Money(plain(total - paid)))
     return [*ledger, {"phase": phase, "amount": amount}]
 
 
@@ -88,32 +94,35 @@ def check_termination(allowed: bool, phase: int) -> None:
     """Terminating after a phase needs the possibility announced in the tender documents."""
     if allowed is not True:
         raise RuleViolation(
-            f"The partnership cannot be terminated after phase {phase}: the tender documents "
-            "did not announce that possibility (Dir. Art. 31(2)).",
+            "The partnership cannot be terminated after phase {phase}: the "
+            "tender documents did not announce that possibility (Dir. Art. "
+            "31(2)).",
             hint="Continue with the next phase, or seek legal advice.",
-            field="termination_allowed")
+            field="termination_allowed", phase=phase)
     if isinstance(phase, bool) or not isinstance(phase, int) or phase < 1:
-        raise RuleViolation(f"Termination comes after a completed phase, got phase {phase!r}.",
-                            field="phase")
+        raise RuleViolation("Termination comes after a completed phase, got phase "
+                            "{phase!r}.",
+                            field="phase", phase=phase)
 
 
 def check_phase_approval(targets: list[dict], phase: int) -> None:
     """Dir. Art. 31(2): a phase is approved (and its fee paid) only if every
     intermediate target was met; the review records each target as met or not."""
     if not isinstance(targets, list) or not targets:
-        raise RuleViolation(f"Phase {phase} has no intermediate targets recorded.",
+        raise RuleViolation("Phase {phase} has no intermediate targets recorded.",
                             hint="Record each of the phase's targets as met or not met.",
-                            field="intermediate_targets")
+                            field="intermediate_targets", phase=phase)
     missed = [str(t.get("target")) if isinstance(t, dict) else str(t) for t in targets
               if not isinstance(t, dict) or t.get("met") is not True]
     if missed:
         raise RuleViolation(
-            f"Phase {phase} cannot be approved: the intermediate target(s) "
-            f"{', '.join(repr(m) for m in missed)} were not met, and a phase whose targets "
-            "are not all met is never paid (Dir. art. 31(2)).",
+            "Phase {phase} cannot be approved: the intermediate target(s) "
+            "{names} were not met, and a phase whose targets are not all met is "
+            "never paid (Dir. art. 31(2)).",
             hint="Terminate (if the tender documents announced it), or let the partner "
                  "rework the phase and review it again.",
-            field="intermediate_targets")
+            field="intermediate_targets", phase=phase,
+            names=[repr(m) for m in missed])
 
 
 def fee_status(ledger: Any, phases: Any, fee_per_phase: Any) -> dict | None:

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from engine.errors import RuleViolation
+from engine.errors import N_, Money, RuleViolation
 
 from .fees import as_amount, plain
 
@@ -22,34 +22,38 @@ from .fees import as_amount, plain
 PHASES = ("need", "procurement", "development", "purchase", "implementation",
           "dissemination")
 KINDS = ("own", "national", "eu", "foundation")
+# the phases' names as a refusal shows them (translated with it)
+PHASE_NAMES = {"need": N_("need"), "procurement": N_("procurement"),
+               "development": N_("development"), "purchase": N_("purchase"),
+               "implementation": N_("implementation"), "dissemination": N_("dissemination")}
 
 
 def check_source(source: dict) -> dict:
     """A funding source as entered; refused with the field and what to do."""
     name = str(source.get("name") or "").strip()
     if not name:
-        raise RuleViolation("En finansieringskilde skal have et navn.", field="name",
-                            hint="Skriv fx 'Egen ramme' eller 'Innovationspuljen'.")
+        raise RuleViolation("A funding source must have a name.", field="name",
+                            hint="Write e.g. 'Own budget' or 'The innovation fund'.")
     if source.get("kind") not in KINDS:
-        raise RuleViolation(f"Ukendt type finansiering: {source.get('kind')!r}.",
-                            field="kind", hint="Vælg egen ramme, national pulje, EU-midler "
-                            "eller privat fond.")
+        raise RuleViolation("Unknown kind of funding: {kind!r}.",
+                            field="kind", hint="Choose own budget, national fund, EU funds or "
+                            "private foundation.", kind=source.get('kind'))
     amount = as_amount(source.get("amount"), "amount")
     if amount <= 0:
-        raise RuleViolation("Beløbet skal være større end 0.", field="amount",
-                            hint="Angiv bevillingen i kr.")
+        raise RuleViolation("The amount must be greater than 0.", field="amount",
+                            hint="Give the grant in DKK.")
     phases = list(source.get("phases") or [])
     unknown = [p for p in phases if p not in PHASES]
     if not phases or unknown:
-        raise RuleViolation("Kilden skal nævne de faser i værdikæden, den må betale for.",
-                            field="phases", hint="Vælg en eller flere af: "
-                            + ", ".join(PHASES) + ".")
+        raise RuleViolation("The source must name the phases of the value chain it may pay "
+                            "for.", field="phases", hint="Choose one or more of: {names}.",
+                            names=list(PHASE_NAMES.values()))
     share = source.get("share")
     if share is not None and (isinstance(share, bool) or not isinstance(share, int | float)
                               or not 0 < share <= 100):
-        raise RuleViolation(f"Andelen skal være mellem 0 og 100 %, ikke {share!r}.",
-                            field="share", hint="Lad feltet stå tomt, hvis kilden betaler "
-                            "det hele.")
+        raise RuleViolation("The share must be between 0 and 100 %, not {share!r}.",
+                            field="share", hint="Leave the field empty if the source pays "
+                            "for all of it.", share=share)
     deadline = source.get("deadline")
     if deadline:
         date.fromisoformat(str(deadline))
@@ -64,9 +68,9 @@ def check_shares(sources: list[dict]) -> None:
     for phase in PHASES:
         shares = [s.get("share") or 0 for s in sources if phase in s["phases"]]
         if sum(Decimal(str(x)) for x in shares) > 100:
-            raise RuleViolation(f"Kildernes andele af fasen '{phase}' er over 100 %.",
-                                field="share", hint="Ret andelene, så de tilsammen giver "
-                                "højst 100 %.")
+            raise RuleViolation("The sources' shares of the phase '{phase}' are over 100 %.",
+                                field="share", hint="Correct the shares so that together "
+                                "they make at most 100 %.", phase=PHASE_NAMES[phase])
 
 
 def kr(amount: Any) -> str:
@@ -114,23 +118,26 @@ def allocate(sources: list[dict], drawdowns: list[dict], phase: str, amount: Any
                 rest -= part
     if rest > 0:
         raise RuleViolation(
-            f"Finansieringen af fasen '{phase}' rækker ikke: {kr(rest)} af "
-            f"{kr(total)} er ikke dækket.", field="funding",
-            hint="Tilføj en finansieringskilde til fasen eller forhøj en bevilling, før "
-            "fasen godkendes.")
+            "The funding of the phase '{phase}' does not suffice: {rest} of "
+            "{total} is not covered.", field="funding",
+            hint="Add a funding source to the phase or raise a grant before the phase is "
+                 "approved.",
+            phase=PHASE_NAMES.get(phase, phase), rest=Money(plain(rest)),
+            total=Money(plain(total)))
     for source, part in parts:
         left = as_amount(source["amount"]) - spent(source["id"], drawdowns)
         if part > left:
             raise RuleViolation(
-                f"'{source['name']}' kan ikke bære {kr(part)}: der er "
-                f"{kr(left)} tilbage af {kr(source['amount'])}",  # ends "kr."
-                field="funding", hint="Forhøj bevillingen, tilføj en kilde eller ændr "
-                "fordelingen, før fasen godkendes.")
+                "'{name}' cannot carry {part}: {left} of {amount} is left.",
+                field="funding", hint="Raise the grant, add a source or change the split "
+                "before the phase is approved.",
+                name=source['name'], part=Money(plain(part)), left=Money(plain(left)),
+                amount=Money(source['amount']))
         if source.get("deadline") and on > date.fromisoformat(source["deadline"]):
             raise RuleViolation(
-                f"'{source['name']}' skulle være brugt senest {source['deadline']}.",
-                field="funding", hint="Aftal en forlængelse med bevillingsgiver eller "
-                "brug en anden kilde.")
+                "'{name}' had to be used by {deadline}.",
+                field="funding", hint="Agree an extension with the grantor or use another "
+                "source.", name=source['name'], deadline=source['deadline'])
     return [{"source": s["id"], "phase": phase, "amount": plain(p)} for s, p in parts]
 
 
@@ -152,8 +159,9 @@ def value_chain(sources: list[dict], drawdowns: list[dict]) -> list[dict]:
 
 def is_funded(sources: list[dict], drawdowns: list[dict], phase: str) -> bool:
     if phase not in PHASES:
-        raise RuleViolation(f"Ukendt fase i værdikæden: {phase!r}.", field="phase",
-                            hint="Brug en af: " + ", ".join(PHASES) + ".")
+        raise RuleViolation("Unknown phase of the value chain: {phase!r}.", field="phase",
+                            hint="Use one of: {names}.", phase=phase,
+                            names=list(PHASE_NAMES.values()))
     return next(r["funded"] for r in value_chain(sources, drawdowns) if r["phase"] == phase)
 
 

@@ -23,10 +23,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from engine.errors import RuleViolation
+from engine.errors import N_, RuleViolation
 from engine.rules.deadlines import as_date
 
 ROLES = ("evaluator", "adviser")
+ROLE_NAMES = {"evaluator": N_("evaluator"), "adviser": N_("adviser")}  # in a refusal
 MINIMUM_TEXT = 15  # characters: a description or a measure says something
 # the validators of the tasks that assess an applicant or a bidder
 ASSESSMENT_TASKS = ("suitability", "tender_score", "conformity")
@@ -36,17 +37,17 @@ def check_declaration(declaration: Any, subject: str, field: str = "impartiality
     """Refuse an assessment without a declaration, or by a person with a conflict."""
     if not isinstance(declaration, dict) or not isinstance(declaration.get("conflict"), bool):
         raise RuleViolation(
-            f"Declare whether you have a conflict of interest with {subject!r} before "
-            "assessing (UBL § 4).",
+            "Declare whether you have a conflict of interest with {subject!r} "
+            "before assessing (UBL § 4).",
             hint="Answer the declaration: no conflict, or describe the conflict.",
-            field=f"{field}.conflict")
+            field=f"{field}.conflict", subject=subject)
     if declaration["conflict"]:
         raise RuleViolation(
-            f"You declared a conflict of interest with {subject!r}: you are excluded from "
-            "this assessment (UBL § 4, Dir. art. 24).",
+            "You declared a conflict of interest with {subject!r}: you are "
+            "excluded from this assessment (UBL § 4, Dir. art. 24).",
             hint="Give the task back (unclaim it) so that an evaluator without a conflict "
                  "takes it, and tell the procurement lead, who records the measure.",
-            field=f"{field}.conflict")
+            field=f"{field}.conflict", subject=subject)
 
 
 def declarations(assessments: list[dict]) -> dict[str, Any]:
@@ -77,14 +78,14 @@ def name_adviser(register: Any, adviser: Any, today: date | str) -> list[dict]:
                             field="adviser.person")
     organisation = _text(adviser.get("organisation"))
     if not organisation:
-        raise RuleViolation(f"The adviser {person!r} has no organisation.",
+        raise RuleViolation("The adviser {person!r} has no organisation.",
                             hint="Name the firm or body the adviser comes from.",
-                            field="adviser.organisation")
+                            field="adviser.organisation", person=person)
     people = _people(register)
     if any(p.get("person") == person for p in people):
-        raise RuleViolation(f"{person!r} is already named in the procedure.",
+        raise RuleViolation("{person!r} is already named in the procedure.",
                             hint="Register the person's declaration instead.",
-                            field="adviser.person")
+                            field="adviser.person", person=person)
     return [*people, {"person": person, "role": "adviser", "organisation": organisation,
                       "named_on": as_date(today, "today").isoformat(), "declaration": None}]
 
@@ -107,49 +108,55 @@ def declare(register: Any, declaration: Any, bidders: list[str], today: date | s
                             field="declaration.person")
     role = declaration.get("role")
     if role not in ROLES:
-        raise RuleViolation(f"Unknown role {role!r} for {person!r}.",
-                            hint="Use evaluator or adviser.", field="declaration.role")
+        raise RuleViolation("Unknown role {role!r} for {person!r}.",
+                            hint="Use evaluator or adviser.", field="declaration.role",
+                            role=role, person=person)
     people = _people(register)
     found = [p for p in people if p.get("person") == person]
     if role == "adviser" and not found:
         raise RuleViolation(
-            f"{person!r} is not named as an adviser in the procedure.",
+            "{person!r} is not named as an adviser in the procedure.",
             hint="Name the adviser (with the organisation) first, then register the "
-                 "declaration.", field="declaration.person")
+                 "declaration.", field="declaration.person", person=person)
     if found and found[0].get("role") != role:
-        raise RuleViolation(f"{person!r} is registered as {found[0].get('role')}, not {role}.",
+        registered = str(found[0].get("role"))
+        raise RuleViolation("{person!r} is registered as {registered}, not {role}.",
                             hint="Use the role the person has in the procedure.",
-                            field="declaration.role")
+                            field="declaration.role", person=person,
+                            registered=ROLE_NAMES.get(registered, registered),
+                            role=ROLE_NAMES[role])
     conflict = declaration.get("conflict")
     if not isinstance(conflict, bool):
-        raise RuleViolation(f"The declaration of {person!r} does not say whether there is "
+        raise RuleViolation("The declaration of {person!r} does not say whether there is "
                             "a conflict of interest (yes or no).",
                             hint="Answer: no conflict, or a conflict with its description.",
-                            field="declaration.conflict")
+                            field="declaration.conflict", person=person)
     day = as_date(today, "today")
     declared_on = as_date(declaration.get("declared_on") or day, "declaration.declared_on")
     if declared_on > day:
-        raise RuleViolation(f"The declaration is dated {declared_on.isoformat()}, in the "
-                            "future.", hint="Register the declaration when it is made.",
-                            field="declaration.declared_on")
+        raise RuleViolation("The declaration is dated {declared_on}, in the future.",
+                            hint="Register the declaration when it is made.",
+                            field="declaration.declared_on",
+                            declared_on=declared_on.isoformat())
     with_whom = _text(declaration.get("with"))
     entry: dict[str, Any] = {"declared_on": declared_on.isoformat(), "conflict": conflict}
     if conflict:
         if with_whom and with_whom not in bidders:
             raise RuleViolation(
-                f"{with_whom!r} is not an applicant or bidder in the procedure.",
-                hint=f"Name one of: {', '.join(bidders) or 'none yet'}; or leave it empty "
-                     "for a conflict with the procedure as a whole.",
-                field="declaration.with")
-        for key, what in (("description", "what the conflict is"),
-                          ("measures", "the measures taken")):
+                "{name!r} is not an applicant or bidder in the procedure.",
+                hint="Name one of: {bidders}; or leave it empty for a conflict with the "
+                     "procedure as a whole.",
+                field="declaration.with", name=with_whom,
+                bidders=list(bidders) or N_("none yet"))
+        for key, what in (("description", N_("what the conflict is")),
+                          ("measures", N_("the measures taken"))):
             if len(_text(declaration.get(key))) < MINIMUM_TEXT:
                 raise RuleViolation(
-                    f"The declared conflict of {person!r} does not state {what}.",
+                    "The declared conflict of {person!r} does not state {what}.",
                     hint="Describe the conflict and the measures taken (e.g. the person is "
                          "excluded from the assessment and replaced) in a few words: it "
                          "goes into the procurement report (UBL § 4, Dir. art. 24).",
-                    field=f"declaration.{key}")
+                    field=f"declaration.{key}", person=person, what=what)
         entry.update({"with": with_whom, "description": _text(declaration["description"]),
                       "measures": _text(declaration["measures"])})
     if found:
@@ -168,12 +175,14 @@ def check_not_excluded(person: str, subject: str | None, register: Any) -> None:
             continue
         with_whom = declared.get("with") or ""
         if not with_whom or subject is None or with_whom == subject:
-            about = f"with {with_whom!r}" if with_whom else "in this procedure"
             raise RuleViolation(
-                f"{person!r} declared a conflict of interest {about} and is excluded from "
-                "this assessment (UBL § 4, Dir. art. 24).",
+                "{person!r} declared a conflict of interest with {name!r} and is excluded "
+                "from this assessment (UBL § 4, Dir. art. 24)." if with_whom else
+                "{person!r} declared a conflict of interest in this procedure and is "
+                "excluded from this assessment (UBL § 4, Dir. art. 24).",
                 hint="Give the task back (unclaim it) so that an evaluator without a "
-                     "conflict takes it.", field="impartiality.person")
+                     "conflict takes it.", field="impartiality.person", person=person,
+                name=with_whom)
 
 
 def check_advisers_declared(register: Any) -> None:
@@ -182,10 +191,10 @@ def check_advisers_declared(register: Any) -> None:
                if p.get("role") == "adviser" and not p.get("declaration")]
     if missing:
         raise RuleViolation(
-            f"The adviser(s) {', '.join(missing)} named in the procedure have not declared "
+            "The adviser(s) {advisers} named in the procedure have not declared "
             "whether they have a conflict of interest (UBL § 4).",
             hint="Register each adviser's declaration before the assessment.",
-            field="impartiality.advisers")
+            field="impartiality.advisers", advisers=missing)
 
 
 def conflicts(register: Any) -> list[dict]:

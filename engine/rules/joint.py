@@ -27,23 +27,23 @@ def threshold(kind: str, on: str | date) -> int:
     """The EU threshold for an authority of ``kind`` on the day ``on``."""
     if kind not in AUTHORITY_KINDS:
         raise RuleViolation(
-            f"Ukendt type myndighed: {kind!r}.", field="authority_kind",
-            hint="Vælg stat, region eller kommune.")
+            "Unknown kind of authority: {kind!r}.", field="authority_kind",
+            hint="Choose state, region or municipality.", kind=kind)
     day = as_date(on, "decided_on")
     periods = [p for p in THRESHOLDS if date.fromisoformat(p["from"]) <= day]
     if not periods:
         raise RuleViolation(
-            f"Der er ingen tærskelværdi for {day.isoformat()}.", field="decided_on",
-            hint="Tærskelværdierne gælder fra 1. januar 2024; tilføj den relevante periode "
-                 "i engine/rules/joint.py.")
+            "There is no threshold value for {day}.", field="decided_on",
+            hint="The threshold values apply from 1 January 2024; add the period in "
+                 "engine/rules/joint.py.", day=day)
     return max(periods, key=lambda p: p["from"])[kind]
 
 
 def above_threshold(value: float, kind: str, on: str | date) -> bool:
     """Whether an estimated value (DKK ex. VAT) reaches the threshold (UBL § 6)."""
     if value is None or value < 0:
-        raise RuleViolation("Den anslåede værdi skal være 0 kr. eller mere.",
-                            field="estimated_value", hint="Angiv værdien ekskl. moms.")
+        raise RuleViolation("The estimated value must be 0 DKK or more.",
+                            field="estimated_value", hint="Give the value excluding VAT.")
     return value >= threshold(kind, on)
 
 
@@ -60,12 +60,13 @@ def check_answer(answer: dict) -> None:
     if answer.get("join"):
         if not answer.get("units_per_year") and not answer.get("budget_per_year"):
             raise RuleViolation(
-                "En myndighed, der deltager, skal anslå sin efterspørgsel.",
+                "An authority that takes part must estimate its demand.",
                 field="units_per_year",
-                hint="Angiv antal enheder om året og/eller budget om året.")
+                hint="Give the units per year and/or the budget per year.")
     elif not str(answer.get("reason") or "").strip():
-        raise RuleViolation("Skriv kort, hvorfor myndigheden ikke deltager.", field="reason",
-                            hint="Begrundelsen hjælper facilitatoren med næste invitation.")
+        raise RuleViolation("Say briefly why the authority does not take part.",
+                            field="reason",
+                            hint="The reason helps the facilitator with the next invitation.")
 
 
 def check_suppliers(suppliers: list[dict]) -> list[str]:
@@ -76,14 +77,15 @@ def check_suppliers(suppliers: list[dict]) -> list[str]:
         name = str(supplier.get("name") or "").strip()
         cvr = str(supplier.get("cvr") or "").strip()
         if not name:
-            raise RuleViolation("En leverandør mangler navn.", field="suppliers",
-                                hint="Skriv leverandørens navn.")
+            raise RuleViolation("A supplier has no name.", field="suppliers",
+                                hint="Write the supplier's name.")
         if not (len(cvr) == 8 and cvr.isdigit()):
-            raise RuleViolation(f"CVR-nummeret for {name} skal være 8 cifre.",
-                                field="suppliers", hint="Fx 12345678.")
+            raise RuleViolation("The CVR number of {name} must be 8 digits.",
+                                field="suppliers", hint="E.g. 12345678.", name=name)
         if name in names or cvr in cvrs:
-            raise RuleViolation(f"{name} (CVR {cvr}) er registreret to gange.",
-                                field="suppliers", hint="Registrer hver leverandør én gang.")
+            raise RuleViolation("{name} (CVR {cvr}) is registered twice.",
+                                field="suppliers", hint="Register each supplier once.",
+                                name=name, cvr=cvr)
         names.append(name)
         cvrs.add(cvr)
     return names
@@ -97,8 +99,8 @@ def check_equal_treatment(suppliers: list[dict], questions: list[dict]) -> None:
         asked_by = str(qa.get("asked_by") or "").strip()
         if asked_by and asked_by not in names:
             raise RuleViolation(
-                f"Spørgsmål {n} er stillet af {asked_by}, som ikke er registreret.",
-                field="questions", hint="Registrer leverandøren først.")
+                "Question {n} is asked by {asked_by}, who is not registered.",
+                field="questions", hint="Register the supplier first.", n=n, asked_by=asked_by)
         if not str(qa.get("answer") or "").strip():
             continue
         published = {str(s).strip() for s in qa.get("published_to") or []}
@@ -106,12 +108,14 @@ def check_equal_treatment(suppliers: list[dict], questions: list[dict]) -> None:
         unknown = sorted(published - set(names))
         if unknown:
             raise RuleViolation(
-                f"Svaret på spørgsmål {n} er sendt til {', '.join(unknown)}, som ikke er "
-                "registreret.", field="questions",
-                hint="Offentliggør kun til registrerede leverandører, og til dem alle.")
+                "The answer to question {n} is sent to {names}, who are not "
+                "registered.", field="questions",
+                hint="Publish only to registered suppliers, and to all of them.",
+                n=n, names=unknown)
         if missing:
             raise RuleViolation(
-                f"Svaret på spørgsmål {n} er ikke offentliggjort for {', '.join(missing)}: "
-                "et svar må aldrig gives til én leverandør alene (ligebehandling).",
+                "The answer to question {n} is not published to {names}: an "
+                "answer is never given to one supplier alone (equal treatment).",
                 field="questions",
-                hint="Offentliggør spørgsmålet og svaret for alle registrerede leverandører.")
+                hint="Publish the question and the answer to all registered suppliers.",
+                n=n, names=missing)

@@ -13,9 +13,9 @@ def joint_need(data: dict, submitted: dict, today: date) -> None:
     """Step 1: a need with no known solution on the market."""
     if submitted.get("solution_on_market") is True:
         raise RuleViolation(
-            "Fællesoffentlig skalering er til behov, som ingen kendt løsning på markedet "
-            "dækker.", field="solution_on_market",
-            hint="Findes løsningen, kan hver myndighed købe den i et klassisk udbud.")
+            "Joint public scaling is for needs that no known solution on the market "
+            "meets.", field="solution_on_market",
+            hint="If the solution exists, each authority can buy it in a classic tender.")
 
 
 def joint_invitations(data: dict, submitted: dict, today: date) -> None:
@@ -23,15 +23,15 @@ def joint_invitations(data: dict, submitted: dict, today: date) -> None:
     names = [str(n).strip() for n in submitted["invited_authorities"]]
     for name in names:
         if not name:
-            raise RuleViolation("En inviteret myndighed mangler navn.",
-                                field="invited_authorities", hint="Skriv myndighedens navn.")
+            raise RuleViolation("An invited authority has no name.",
+                                field="invited_authorities", hint="Write the authority's name.")
         if names.count(name) > 1:
-            raise RuleViolation(f"{name} er inviteret to gange.", field="invited_authorities",
-                                hint="Inviter hver myndighed én gang.")
+            raise RuleViolation("{name} is invited twice.", field="invited_authorities",
+                                hint="Invite each authority once.", name=name)
         if name == data.get("facilitator"):
-            raise RuleViolation(f"{name} faciliterer forløbet og inviteres ikke.",
+            raise RuleViolation("{name} facilitates the process and is not invited.",
                                 field="invited_authorities",
-                                hint="Inviter de myndigheder, der har behovet.")
+                                hint="Invite the authorities that have the need.", name=name)
 
 
 def joint_answer(data: dict, submitted: dict, today: date) -> None:
@@ -47,18 +47,18 @@ def joint_need_description(data: dict, submitted: dict, today: date) -> None:
     ids = [r["id"] for r in submitted["requirements"]]
     for rid in ids:
         if ids.count(rid) > 1:
-            raise RuleViolation(f"Kravet {rid} står to gange.", field="requirements",
-                                hint="Giv hvert krav sit eget nummer.")
+            raise RuleViolation("The requirement {rid} appears twice.", field="requirements",
+                                hint="Give each requirement its own number.", rid=rid)
     if int(submitted["version"]) <= int(data.get("need_description_version") or 0):
-        raise RuleViolation("En ny behovsbeskrivelse skal have et højere versionsnummer.",
-                            field="version", hint="Tæl versionsnummeret op.")
+        raise RuleViolation("A new need description must have a higher version number.",
+                            field="version", hint="Count the version number up.")
 
 
 def confirmation(data: dict, submitted: dict, today: date) -> None:
     answer = submitted["confirmation"]
     if not answer["confirmed"] and not str(answer.get("reason") or "").strip():
-        raise RuleViolation("Skriv, hvorfor myndigheden forlader samarbejdet.", field="reason",
-                            hint="Begrundelsen indgår i forløbets dokumentation.")
+        raise RuleViolation("Say why the authority leaves the cooperation.", field="reason",
+                            hint="The reason becomes part of the process's record.")
 
 
 def path_facts(data: dict, submitted: dict, today: date) -> None:
@@ -73,8 +73,8 @@ def own_procurement(data: dict, submitted: dict, today: date) -> None:
     for start, end in (("planned_start", "planned_award"), ("actual_start", "actual_award")):
         if record.get(start) and record.get(end) and \
                 as_date(record[end], end) < as_date(record[start], start):
-            raise RuleViolation("Tildelingen kan ikke ligge før starten.", field=end,
-                                hint="Ret en af de to datoer.")
+            raise RuleViolation("The award cannot come before the start.", field=end,
+                                hint="Correct one of the two dates.")
 
 
 JOINT_VALIDATORS = {

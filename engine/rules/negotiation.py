@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from engine.errors import RuleViolation
+from engine.errors import N_, RuleViolation
 from engine.rules.deadlines import as_date
 
 CHANGE_KINDS = ("minimum", "criterion", "other")
@@ -69,50 +69,52 @@ def check_requirement_changes(locked: dict, changes: list[dict]) -> None:
     minimum, criteria = _locked_keys(locked if isinstance(locked, dict) else {})
     for change in changes:
         if not isinstance(change, dict):
-            raise RuleViolation(f"A change must be an object, got {change!r}.", field="changes")
+            raise RuleViolation("A change must be an object, got {change!r}.", field="changes",
+                                change=change)
         key = str(change.get("requirement") or "").strip()
         kind = change.get("kind")
         if not key:
             raise RuleViolation("A change does not say which requirement it changes.",
                                 field="requirement")
         if kind not in CHANGE_KINDS:
-            raise RuleViolation(f"Unknown kind of change {kind!r} for {key!r}.",
-                                hint="Use 'minimum', 'criterion' or 'other'.", field="kind")
+            raise RuleViolation("Unknown kind of change {kind!r} for {key!r}.",
+                                hint="Use 'minimum', 'criterion' or 'other'.", field="kind",
+                                kind=kind, key=key)
         if kind == "minimum" or key in minimum:
             raise RuleViolation(
-                f"The minimum requirement {key!r} cannot be changed: minimum requirements "
-                "are not negotiated (Dir. Art. 31(3)).",
+                "The minimum requirement {key!r} cannot be changed: minimum "
+                "requirements are not negotiated (Dir. Art. 31(3)).",
                 hint="Drop this change; only other requirements may be adjusted.",
-                field="requirement")
+                field="requirement", key=key)
         if kind == "criterion" or key in criteria:
             raise RuleViolation(
-                f"{key!r} is part of the award criteria or the evaluation model, which "
-                "cannot be changed after the notice (Dir. Art. 31(3)).",
+                "{key!r} is part of the award criteria or the evaluation model, "
+                "which cannot be changed after the notice (Dir. Art. 31(3)).",
                 hint="Drop this change; the published evaluation model stays as it is.",
-                field="requirement")
+                field="requirement", key=key)
         name = " ".join(key.lower().split())
         locked_term = LOCKED_TERMS.get(name)
         if locked_term:
             raise RuleViolation(
-                f"{key!r} is {locked_term}, stated in the tender documents and locked with "
+                "{key!r} is {term}, stated in the tender documents and locked with "
                 "them when the notice was published: it cannot be changed in negotiation.",
                 hint="Drop this change; the remuneration to participants and the IPR terms "
                      "on termination and on purchase stay as published.",
-                field="requirement")
+                field="requirement", key=key, term=locked_term)
         binding = BINDING_PURCHASE_TERMS.get(name)
         if binding:
             raise RuleViolation(
-                f"{key!r} is {binding}, fixed by the tender documents: it cannot be changed "
-                "in negotiation, not even as an 'other' change (EU Court C-216/17, "
-                "C-23/20).",
+                "{key!r} is {binding}, fixed by the tender documents: it cannot "
+                "be changed in negotiation, not even as an 'other' change (EU "
+                "Court C-216/17, C-23/20).",
                 hint="Drop this change; the purchase's maximum value, duration and maximum "
                      "cost stay as published.",
-                field="requirement")
+                field="requirement", key=key, binding=binding)
         if not str(change.get("description") or "").strip():
             raise RuleViolation(
-                f"The change to {key!r} has no description.",
+                "The change to {key!r} has no description.",
                 hint="Describe the change: it is sent in writing to every remaining bidder.",
-                field="description")
+                field="description", key=key)
 
 
 def check_resubmission_deadline(round_date: date | str, deadline: date | str) -> None:
@@ -121,10 +123,11 @@ def check_resubmission_deadline(round_date: date | str, deadline: date | str) ->
     deadline = as_date(deadline, "resubmission_deadline")
     if deadline <= round_date:
         raise RuleViolation(
-            f"The resubmission deadline {deadline.isoformat()} is not after the negotiation "
-            f"round on {round_date.isoformat()}.",
+            "The resubmission deadline {deadline} is not after the negotiation "
+            "round on {round_date}.",
             hint="Give the bidders time to resubmit: set a later deadline.",
-            field="resubmission_deadline")
+            field="resubmission_deadline",
+            deadline=deadline, round_date=round_date)
 
 
 def check_award_on_initial(reserved: bool) -> None:
@@ -167,40 +170,43 @@ def check_disclosures(disclosures: list[dict], bidder: str, others: list[str],
     for i, item in enumerate(disclosures):
         field = f"disclosures[{i}]"
         if not isinstance(item, dict):
-            raise RuleViolation(f"{field} must be an object.", field=field)
+            raise RuleViolation("{what} must be an object.", field=field, what=field)
         information = str(item.get("information") or "").strip()
         if len(information) < 10 or information.lower() in {"alt", "everything", "all",
                                                           "løsningen", "tilbuddet"}:
             raise RuleViolation(
-                f"The disclosure no. {i + 1} does not name the specific information "
-                f"({information or 'blank'!r}).",
+                "The disclosure no. {n} does not name the specific "
+                "information ({value!r}).",
                 hint="Name exactly what is shared, e.g. 'the alarm thresholds in version 2 "
                      "of the solution description'.",
-                field=f"{field}.information")
+                field=f"{field}.information", n=i + 1,
+                value=information or N_("blank"))
         recipients = item.get("recipients")
         if not isinstance(recipients, list) or not recipients:
-            raise RuleViolation(f"The disclosure no. {i + 1} names no recipient.",
+            raise RuleViolation("The disclosure no. {n} names no recipient.",
                                 hint="Name the bidders the information is shared with.",
-                                field=f"{field}.recipients")
+                                field=f"{field}.recipients", n=i + 1)
         for name in recipients:
             text = str(name or "").strip()
             if text.lower() in GENERAL_RECIPIENTS:
                 raise RuleViolation(
-                    f"{text!r} is not a recipient: consent is given to a specific "
+                    "{text!r} is not a recipient: consent is given to a specific "
                     "disclosure (Dir. art. 31(4)).",
-                    hint=f"Name the bidders: {', '.join(others) or 'none remain'}.",
-                    field=f"{field}.recipients")
+                    hint="Name the bidders: {names}." if others else
+                         "No other bidder is still taking part.",
+                    field=f"{field}.recipients", text=text, names=others)
             if text == bidder or text not in others:
                 raise RuleViolation(
-                    f"{text!r} is not another bidder still taking part.",
-                    hint=f"Recipients can be: {', '.join(others) or 'none remain'}.",
-                    field=f"{field}.recipients")
+                    "{text!r} is not another bidder still taking part.",
+                    hint="Recipients can be: {names}." if others else
+                         "No other bidder is still taking part.",
+                    field=f"{field}.recipients", text=text, names=others)
         if not str(item.get("consent_by") or "").strip():
-            raise RuleViolation(f"The disclosure no. {i + 1} does not say who consented.",
+            raise RuleViolation("The disclosure no. {n} does not say who consented.",
                                 hint="Name the person at the bidder who gave consent.",
-                                field=f"{field}.consent_by")
+                                field=f"{field}.consent_by", n=i + 1)
         consented = as_date(item.get("consented_on") or "", f"{field}.consented_on")
         if consented > day:
-            raise RuleViolation(f"The consent date {consented.isoformat()} is in the future.",
+            raise RuleViolation("The consent date {consented} is in the future.",
                                 hint="Register the consent when it has been given.",
-                                field=f"{field}.consented_on")
+                                field=f"{field}.consented_on", consented=consented)

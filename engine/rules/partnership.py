@@ -29,7 +29,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from engine.errors import RuleViolation
+from engine.errors import N_, Money, RuleViolation
 from engine.rules.deadlines import as_date
 from engine.rules.fees import (
     amount_or_none,
@@ -64,14 +64,15 @@ def check_partner_terms(docs: Mapping) -> None:
     several = docs.get("several_partners")
     most = docs.get("max_partners", 1)
     if isinstance(most, bool) or not isinstance(most, int) or most < 1:
-        raise RuleViolation(f"max_partners must be a whole number of at least 1, got {most!r}.",
+        raise RuleViolation("max_partners must be a whole number of at least 1, got "
+                            "{most!r}.",
                             hint="State the maximum number of partnership contracts.",
-                            field="max_partners")
+                            field="max_partners", most=most)
     if several is not True and most > 1:
         raise RuleViolation(
-            f"The tender documents say there is one partner but allow up to {most}.",
+            "The tender documents say there is one partner but allow up to {most}.",
             hint="Tick 'several partners', or set the maximum number of partners to 1.",
-            field="max_partners")
+            field="max_partners", most=most)
     if several is True and most < 2:
         raise RuleViolation(
             "The tender documents say there may be several partners but allow only one.",
@@ -82,8 +83,9 @@ def check_partner_terms(docs: Mapping) -> None:
     reduction = development.get("partner_reduction_allowed", False)
     if not isinstance(reduction, bool):
         raise RuleViolation(
-            f"development.partner_reduction_allowed must be true or false, got {reduction!r}.",
-            field="development.partner_reduction_allowed")
+            "development.partner_reduction_allowed must be true or false, got "
+            "{reduction!r}.",
+            field="development.partner_reduction_allowed", reduction=reduction)
     plan = development.get("phase_plan")
     if plan not in (None, []):
         check_phase_plan(plan, development.get("phases"), agreed_total(docs),
@@ -106,26 +108,27 @@ def check_phase_plan(plan: Any, phases: Any, total: Decimal, field: str) -> None
     numbers = [p.get("phase") for p in plan]
     if numbers != list(range(1, len(plan) + 1)) or len(plan) != phases:
         raise RuleViolation(
-            f"The phase plan lists phases {numbers}, but the contract has {phases} phases.",
-            hint=f"List each phase once, numbered 1 to {phases}.", field=field)
+            "The phase plan lists phases {numbers}, but the contract has {phases} phases.",
+            hint="List each phase once, numbered 1 to {phases}.", field=field,
+            numbers=numbers, phases=phases)
     for p in plan:
         where = f"{field}[{p['phase'] - 1}]"
         if not target_list(p.get("targets")):
-            raise RuleViolation(f"Phase {p['phase']} has no intermediate targets.",
+            raise RuleViolation("Phase {phase} has no intermediate targets.",
                                 hint="Write the phase's targets, one per line (Dir. art. "
-                                     "31(2)).", field=f"{where}.targets")
+                                     "31(2)).", field=f"{where}.targets", phase=p["phase"])
         days = p.get("duration_days")
         if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-            raise RuleViolation(f"Phase {p['phase']} has no duration, got {days!r}.",
+            raise RuleViolation("Phase {phase} has no duration, got {days!r}.",
                                 hint="Give the phase's duration in days.",
-                                field=f"{where}.duration_days")
+                                field=f"{where}.duration_days", phase=p["phase"], days=days)
         positive_amount(p.get("fee"), f"{where}.fee")
     fees = sum((as_amount(p["fee"]) for p in plan), Decimal(0))
     if fees > total:
         raise RuleViolation(
-            f"The phases' fees add up to {plain(fees)} DKK, above the agreed total of "
-            f"{plain(total)} DKK.", hint="Lower the phase fees or raise the fee per phase.",
-            field=field)
+            "The phases' fees add up to {fees}, above the agreed total of {total}.",
+            hint="Lower the phase fees or raise the fee per phase.", field=field,
+            fees=Money(plain(fees)), total=Money(plain(total)))
 
 
 # ------------------------------------------------------------------------ award
@@ -145,31 +148,31 @@ def check_partners(partners: list[str], evaluation: list[dict], docs: Mapping) -
     most = max_partners(docs)
     if len(partners) > 1 and docs.get("several_partners") is not True:
         raise RuleViolation(
-            f"The tender documents provide for one partner, but the award names "
-            f"{len(partners)}.",
+            "The tender documents provide for one partner, but the award names "
+            "{count}.",
             hint="Award to the tender ranked first only (UBL § 74 stk. 2 nr. 3).",
-            field=field)
+            field=field, count=len(partners))
     if len(partners) > most:
         raise RuleViolation(
-            f"The award names {len(partners)} partners, more than the {most} the tender "
-            "documents allow.", hint=f"Name at most {most} partners, in rank order.",
-            field=field)
+            "The award names {count} partners, more than the {most} the tender "
+            "documents allow.", hint="Name at most {most} partners, in rank order.",
+            field=field, count=len(partners), most=most)
     ranked = sorted((r for r in evaluation if isinstance(r, Mapping)),
                     key=lambda r: r.get("rank", 0))
     ranks: dict[str, int] = {str(r.get("bidder")): r.get("rank", 0) for r in ranked}
     for name in partners:
         if name not in ranks:
             raise RuleViolation(
-                f"{name!r} is not among the conforming tenders ranked in the evaluation.",
-                hint="Only a ranked, conforming tender can become a partner.", field=field)
+                "{name!r} is not among the conforming tenders ranked in the evaluation.",
+                hint="Only a ranked, conforming tender can become a partner.", field=field,
+                name=name)
     expected = [str(r.get("bidder")) for r in ranked][:len(partners)]
     in_order = [ranks[p] for p in partners] == sorted(ranks[p] for p in partners)
     if not in_order or sorted(ranks[p] for p in partners) != [ranks[e] for e in expected]:
         raise RuleViolation(
-            f"The partners must follow the ranking: {', '.join(partners)} is not "
-            f"{', '.join(expected)}.",
+            "The partners must follow the ranking: {partners} is not {expected}.",
             hint="Award to the tenders ranked 1 to n, in rank order (best price-quality "
-                 "ratio, Dir. art. 67).", field=field)
+                 "ratio, Dir. art. 67).", field=field, partners=partners, expected=expected)
 
 
 # -------------------------------------------------------------------- contracts
@@ -202,23 +205,25 @@ def check_contract_terms(terms: list[dict], partners: list[str], docs: Mapping) 
     for i, row in enumerate(terms):
         partner = str(row.get("partner", "")).strip()
         if partner not in partners:
-            raise RuleViolation(f"{partner!r} is not one of the partners awarded: "
-                                f"{', '.join(partners)}.",
+            raise RuleViolation("{partner!r} is not one of the partners awarded: "
+                                "{partners}.",
                                 hint="Give contract terms only for the awarded partners.",
-                                field=f"{field}[{i}].partner")
+                                field=f"{field}[{i}].partner", partner=partner,
+                                partners=partners)
         phase = row.get("phase")
         if isinstance(phase, bool) or not isinstance(phase, int) or not 1 <= phase <= phases:
-            raise RuleViolation(f"There is no phase {phase!r}: the phases are 1 to {phases}.",
+            raise RuleViolation("There is no phase {phase!r}: the phases are 1 to {phases}.",
                                 hint="Use one of the phases in the tender documents.",
-                                field=f"{field}[{i}].phase")
+                                field=f"{field}[{i}].phase", phase=phase, phases=phases)
         if (partner, phase) in seen:
-            raise RuleViolation(f"Phase {phase} of {partner!r} is given twice.",
-                                hint="One row per partner and phase.", field=field)
+            raise RuleViolation("Phase {phase} of {partner!r} is given twice.",
+                                hint="One row per partner and phase.", field=field,
+                                phase=phase, partner=partner)
         seen.add((partner, phase))
         if "targets" in row and not target_list(row.get("targets")):
-            raise RuleViolation(f"Phase {phase} of {partner!r} has no intermediate targets.",
+            raise RuleViolation("Phase {phase} of {partner!r} has no intermediate targets.",
                                 hint="Write the targets, one per line.",
-                                field=f"{field}[{i}].targets")
+                                field=f"{field}[{i}].targets", phase=phase, partner=partner)
         if row.get("fee") is not None:
             positive_amount(row["fee"], f"{field}[{i}].fee")
     total = agreed_total(docs)
@@ -227,10 +232,11 @@ def check_contract_terms(terms: list[dict], partners: list[str], docs: Mapping) 
                    Decimal(0))
         if fees > total:
             raise RuleViolation(
-                f"The fees in {partner}'s contract add up to {plain(fees)} DKK, above the "
-                f"agreed total of {plain(total)} DKK.",
+                "The fees in {partner}'s contract add up to {fees}, above the agreed "
+                "total of {total}.",
                 hint="The fees in the tender documents bind: lower the phase fees.",
-                field=field)
+                field=field, partner=partner, fees=Money(plain(fees)),
+                total=Money(plain(total)))
 
 
 def open_partnerships(partners: list[str], docs: Mapping, terms: list[dict] | None,
@@ -290,20 +296,21 @@ def check_review(docs: Mapping, partnerships: Mapping | None, partner: str | Non
         missing = [t for t in agreed if t not in recorded]
         if missing:
             raise RuleViolation(
-                f"The review of phase {phase} does not record the contract's target(s) "
-                f"{', '.join(repr(m) for m in missing)} as met or not met.",
+                "The review of phase {phase} does not record the contract's target(s) "
+                "{targets} as met or not met.",
                 hint="Record every intermediate target in the partnership contract, each "
-                     "as met or not met.", field="intermediate_targets")
+                     "as met or not met.", field="intermediate_targets", phase=phase,
+                targets=[repr(m) for m in missing])
     if decision == "terminate":
         active = [n for n, p in (partnerships or {}).items() if p.get("status") == "active"]
         if several and len(active) > 1:  # ending one contract while others go on
             if development.get("partner_reduction_allowed") is not True:
                 raise RuleViolation(
-                    f"The contract with {partner} cannot be ended after phase {phase}: the "
+                    "The contract with {partner} cannot be ended after phase {phase}: the "
                     "tender documents did not announce that individual partners' contracts "
                     "may be ended (Dir. art. 31(2)).",
                     hint="Approve or send the phase back for rework, or seek legal advice.",
-                    field="phase_decision")
+                    field="phase_decision", partner=partner, phase=phase)
         else:  # the last (or only) partner: the partnership itself ends
             check_termination(development.get("termination_allowed") is True, phase)
         return
@@ -315,8 +322,9 @@ def check_review(docs: Mapping, partnerships: Mapping | None, partner: str | Non
                                      "targets; nothing is paid until then.",
                                 field="rework_deadline")
         if as_date(deadline, "rework_deadline") <= today:
-            raise RuleViolation(f"The new deadline {deadline} is not after today.",
-                                hint="Give a deadline after today.", field="rework_deadline")
+            raise RuleViolation("The new deadline {deadline} is not after today.",
+                                hint="Give a deadline after today.", field="rework_deadline",
+                                deadline=deadline)
         return
     check_phase_approval(list(targets), phase)
     if own is not None:
@@ -427,13 +435,14 @@ def call_off_partner(partner: Any, purchase: Mapping) -> str:
         if len(chosen) == 1:
             return chosen[0]
         raise RuleViolation("Say which partner the call-off is made from.",
-                            hint=f"One of: {', '.join(chosen)}.", field="call_off_partner")
+                            hint="One of: {chosen}.", field="call_off_partner",
+                            chosen=chosen)
     if name not in chosen:
         raise RuleViolation(
-            f"{name!r} has no purchase contract: the purchase option was exercised for "
-            f"{', '.join(chosen) or 'nobody'}.",
+            "{name!r} has no purchase contract: the purchase option was exercised for "
+            "{chosen}.",
             hint="Call off only from a partner whose purchase option was exercised.",
-            field="call_off_partner")
+            field="call_off_partner", name=name, chosen=chosen or N_("nobody"))
     return name
 
 

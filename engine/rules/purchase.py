@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from engine.errors import RuleViolation
+from engine.errors import Money, RuleViolation
 from engine.rules.deadlines import as_date
 from engine.rules.fees import Amount, amount_or_none, as_amount, plain, positive_amount
 
@@ -37,9 +37,10 @@ def check_purchase_option(performance_met: bool, price: Amount, max_cost: Amount
     decision = purchase_decision(performance_met, price, max_cost)
     if not decision["exercise"]:
         raise RuleViolation(
-            f"The purchase option cannot be exercised: {decision['reason']}",
+            "The purchase option cannot be exercised: {reason}",
             hint="End the partnership without purchase, or record the performance test again.",
-            field="performance_met" if performance_met is not True else "price")
+            field="performance_met" if performance_met is not True else "price",
+            reason=decision['reason'])
 
 
 def _used(call_offs: list[dict]) -> Decimal:
@@ -65,15 +66,17 @@ def record_call_off(call_offs: list[dict], amount: Amount, on: date | str, ceili
     end = as_date(end_date, "contract_end")
     if day > end:
         raise RuleViolation(
-            f"The call-off on {day.isoformat()} is after the contract ended on "
-            f"{end.isoformat()}.",
-            hint="No call-offs can be made after the contract's end date.", field="date")
+            "The call-off on {day} is after the contract ended on {end}.",
+            hint="No call-offs can be made after the contract's end date.", field="date",
+            day=day, end=end)
     remaining = limit - _used(call_offs)
     if value > remaining:
         raise RuleViolation(
-            f"The call-off of {plain(value)} DKK exceeds the contract ceiling: only "
-            f"{plain(remaining)} DKK of {plain(limit)} DKK remains.",
-            hint=f"Call off at most {plain(remaining)} DKK.", field="amount")
+            "The call-off of {value} exceeds the contract ceiling: only "
+            "{remaining} of {limit} remains.",
+            hint="Call off at most {remaining2}.", field="amount",
+            value=Money(plain(value)), remaining=Money(plain(remaining)),
+            limit=Money(plain(limit)), remaining2=Money(plain(remaining)))
     entry = {"amount": amount, "date": day.isoformat()}
     if partner:
         entry["partner"] = partner

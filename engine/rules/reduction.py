@@ -35,11 +35,11 @@ def rejected_tenders(tenders: list[dict]) -> list[dict]:
         reason = _text(tender.get("reason"))
         if not reason:
             raise RuleViolation(
-                f"The revised tender from {tender.get('bidder')!r} is found not conforming "
+                "The revised tender from {bidder!r} is found not conforming "
                 "without a reason.",
                 hint="Name the minimum requirement it does not meet: the reason goes to the "
                      "bidder (UBL § 171).",
-                field=f"revised_tenders[{i}].reason")
+                field=f"revised_tenders[{i}].reason", bidder=tender.get("bidder"))
         rejected.append({"bidder": tender.get("bidder"), "reason": reason})
     return rejected
 
@@ -80,13 +80,14 @@ def _outcome(model: dict, tenders: list[dict], remaining: list[str], reduce: boo
         text = _text(reason)
         if len(text) < MINIMUM_REASON:
             raise RuleViolation(
-                f"Only {len(conforming)} conforming tender remains ({', '.join(conforming)}): "
+                "Only {count} conforming tender remains ({bidders}): "
                 "fewer than the two that genuine competition needs, and no reason is "
                 "recorded (UBL § 146, Dir. art. 66).",
                 hint="Record why fewer than two conforming tenders remain and why the "
-                     "procedure continues (at least 15 characters): it goes into the record "
-                     "and the procurement report; or cancel the procedure.",
-                field="reduction_reason")
+                     "procedure continues (at least {minimum} characters): it goes into the "
+                     "record and the procurement report; or cancel the procedure.",
+                field="reduction_reason", count=len(conforming), bidders=conforming,
+                minimum=MINIMUM_REASON)
         return {"ranking": [], "kept": conforming, "removed": out, "rejected": rejected,
                 "reduction_reason": text}
     if not reduce:
@@ -98,10 +99,10 @@ def _outcome(model: dict, tenders: list[dict], remaining: list[str], reduce: boo
     missing = [b for b in conforming if b not in [t.get("bidder") for t in scored]]
     if missing:
         raise RuleViolation(
-            f"To reduce by the award criteria every remaining bidder needs a scored tender; "
-            f"missing: {', '.join(missing)}.",
+            "To reduce by the award criteria every remaining bidder needs a scored tender; "
+            "missing: {bidders}.",
             hint="Register and score a tender from every remaining bidder, or do not reduce.",
-            field="revised_tenders")
+            field="revised_tenders", bidders=missing)
     if keep is None:
         raise RuleViolation("Say how many bidders continue.",
                             hint="Give the number of bidders that go on to the next round.",

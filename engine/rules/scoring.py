@@ -22,7 +22,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from engine.errors import RuleViolation
+from engine.errors import N_, Message, RuleViolation
 
 PRICE_MODELS: dict[str, tuple[str, ...]] = {
     "fixed_anchor": ("price_for_max", "price_for_zero"),
@@ -80,23 +80,26 @@ def exact_number(value: Any, name: str) -> Fraction:
     """``value`` (int, float or Decimal, not bool) as an exact Fraction."""
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         raise RuleViolation(
-            f"{name} must be a number, got {value!r}.",
+            "{name} must be a number, got {value!r}.",
             hint="Enter a plain number such as 650000 or 7.5.",
-            field=name,
+            field=name, name=name, value=value
         )
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise RuleViolation(f"{name} must be a finite number, got {value!r}.", field=name)
+            raise RuleViolation("{name} must be a finite number, got {value!r}.", field=name,
+                                name=name, value=value)
         return Fraction(repr(value))  # 0.1 means one tenth, not its binary neighbour
     if isinstance(value, Decimal) and not value.is_finite():
-        raise RuleViolation(f"{name} must be a finite number, got {value!r}.", field=name)
+        raise RuleViolation("{name} must be a finite number, got {value!r}.", field=name,
+                            name=name, value=value)
     return Fraction(value)
 
 
 def _positive(value: Any, name: str) -> Fraction:
     number = exact_number(value, name)
     if number <= 0:
-        raise RuleViolation(f"{name} must be greater than 0, got {value!r}.", field=name)
+        raise RuleViolation("{name} must be greater than 0, got {value!r}.", field=name,
+                            name=name, value=value)
     return number
 
 
@@ -104,21 +107,22 @@ def _weight(value: Any, name: str) -> Fraction:
     number = exact_number(value, name)
     if number < 0:
         raise RuleViolation(
-            f"{name} must not be negative, got {value!r}.",
+            "{name} must not be negative, got {value!r}.",
             hint="Weights are percentages from 0 to 100.",
-            field=name,
+            field=name, name=name, value=value
         )
     return number
 
 
 def _require(d: Any, key: str, name: str) -> Any:
     if not isinstance(d, dict):
-        raise RuleViolation(f"{name} must be an object (dict), got {d!r}.", field=name)
+        raise RuleViolation("{name} must be an object (dict), got {d!r}.", field=name,
+                            name=name, d=d)
     if key not in d:
         raise RuleViolation(
-            f"The evaluation model has no {key!r} in {name}.",
+            "The evaluation model has no {key!r} in {name}.",
             hint="The whole evaluation model must be published (UBL § 160).",
-            field=f"{name}.{key}" if name != "evaluation_model" else key,
+            field=f"{name}.{key}" if name != "evaluation_model" else key, key=key, name=name
         )
     return d[key]
 
@@ -133,22 +137,25 @@ def parse_model(d: dict) -> EvaluationModel:
     p_weight = _weight(_require(weights, "price", "weights"), "weights.price")
     unknown = sorted(set(weights) - {"quality", "price"})
     if unknown:
-        raise RuleViolation(f"Unknown weight(s) {unknown}: only 'quality' and 'price' exist.",
-                            field="weights")
+        raise RuleViolation("Unknown weight(s) {unknown}: only 'quality' and 'price' "
+                            "exist.",
+                            field="weights", unknown=unknown)
     if q_weight + p_weight != 100:
         raise RuleViolation(
-            f"The quality and price weights sum to {float(q_weight + p_weight):g}, not 100.",
+            "The quality and price weights sum to {amount:g}, not 100.",
             hint="Set the weights so that quality + price = 100 (e.g. 70 and 30).",
-            field="weights",
+            field="weights", amount=float(q_weight + p_weight)
         )
 
-    for weight, key, other in ((q_weight, "quality", "price"), (p_weight, "price", "quality")):
+    for weight, key, other in ((q_weight, N_("quality"), N_("price")),
+                              (p_weight, N_("price"), N_("quality"))):
         if weight == 0:
             raise RuleViolation(
-                f"The {key} weight is 0: an innovation partnership is awarded on the best "
-                f"price-quality ratio only, never on {other} alone (Dir. art. 31(1), art. 67).",
-                hint=f"Give {key} a weight above 0 (e.g. quality 70, price 30).",
-                field=f"weights.{key}")
+                "The {key} weight is 0: an innovation partnership is awarded on "
+                "the best price-quality ratio only, never on {other} alone (Dir. "
+                "art. 31(1), art. 67).",
+                hint="Give {key} a weight above 0 (e.g. quality 70, price 30).",
+                field=f"weights.{key}", key=key, other=other)
 
     criteria = _parse_criteria(_require(d, "quality_criteria", root))
     price_model = _parse_price_model(_require(d, "price_model", root), scale_max)
@@ -156,9 +163,9 @@ def parse_model(d: dict) -> EvaluationModel:
     tie_break = _require(d, "tie_break", root)
     if tie_break not in TIE_BREAKS:
         raise RuleViolation(
-            f"Unknown tie_break {tie_break!r}.",
+            "Unknown tie_break {tie_break!r}.",
             hint="Use 'quality' (better quality ranks first) or 'price'.",
-            field="tie_break",
+            field="tie_break", tie_break=tie_break
         )
     return EvaluationModel(scale_max, q_weight / 100, p_weight / 100, criteria,
                            price_model, tie_break)
@@ -175,20 +182,21 @@ def _parse_criteria(items: Any) -> tuple[Criterion, ...]:
         name = f"quality_criteria[{i}]"
         cid = _require(item, "id", name)
         if not isinstance(cid, str) or not cid.strip():
-            raise RuleViolation(f"{name}.id must be a non-empty text.", field=f"{name}.id")
+            raise RuleViolation("{name}.id must be a non-empty text.", field=f"{name}.id",
+                                name=name)
         if cid in seen:
-            raise RuleViolation(f"The criterion id {cid!r} is used twice.",
+            raise RuleViolation("The criterion id {cid!r} is used twice.",
                                 hint="Give every quality criterion its own id.",
-                                field="quality_criteria")
+                                field="quality_criteria", cid=cid)
         seen.add(cid)
         weight = _weight(_require(item, "weight", name), f"{name}.weight")
         criteria.append(Criterion(cid, str(item.get("name") or cid), weight / 100))
     total = sum((c.weight for c in criteria), Fraction(0)) * 100
     if total != 100:
         raise RuleViolation(
-            f"The quality criterion weights sum to {float(total):g}, not 100.",
+            "The quality criterion weights sum to {total:g}, not 100.",
             hint="Adjust the sub-criterion weights so they sum to 100.",
-            field="quality_criteria",
+            field="quality_criteria", total=float(total)
         )
     return tuple(criteria)
 
@@ -196,17 +204,17 @@ def _parse_criteria(items: Any) -> tuple[Criterion, ...]:
 def _parse_price_model(d: Any, scale_max: Fraction) -> PriceModel:
     kind = _require(d, "kind", "price_model")
     if kind not in PRICE_MODELS:
-        raise RuleViolation(f"Unknown price model {kind!r}.",
-                            hint=f"Use one of: {', '.join(PRICE_MODELS)}.",
-                            field="price_model.kind")
+        raise RuleViolation("Unknown price model {kind!r}.",
+                            hint="Use one of: {names}.",
+                            field="price_model.kind", kind=kind, names=list(PRICE_MODELS))
     allowed = set(PRICE_MODELS[kind]) | {"kind"}
     unknown = sorted(set(d) - allowed)
     if unknown:
         raise RuleViolation(
-            f"The price model {kind!r} takes no parameter(s) {unknown}.",
-            hint=f"Its parameters are: {', '.join(PRICE_MODELS[kind]) or 'none'}.",
-            field="price_model",
-        )
+            "The price model {kind!r} takes no parameter(s) {unknown}.",
+            hint="Its parameters are: {names}." if PRICE_MODELS[kind] else
+                 "It takes no parameters.",
+            field="price_model", kind=kind, unknown=unknown, names=PRICE_MODELS[kind])
     params: dict[str, Any] = {}
     for key in PRICE_MODELS[kind]:
         value = _require(d, key, "price_model")
@@ -227,8 +235,9 @@ def _parse_price_model(d: Any, scale_max: Fraction) -> PriceModel:
         )
     if kind == "interpolation" and not 0 <= params["min_points"] < scale_max:
         raise RuleViolation(
-            f"min_points must be from 0 up to (not including) scale_max {float(scale_max):g}.",
-            field="price_model.min_points",
+            "min_points must be from 0 up to (not including) scale_max "
+            "{scale_max:g}.",
+            field="price_model.min_points", scale_max=float(scale_max)
         )
     return PriceModel(kind, params)
 
@@ -246,31 +255,36 @@ def parse_tenders(model: EvaluationModel, items: list) -> list[Tender]:
         name = f"tenders[{i}]"
         bidder = _require(item, "bidder", name)
         if not isinstance(bidder, str) or not bidder.strip():
-            raise RuleViolation(f"{name}.bidder must be a non-empty name.", field="bidder")
+            raise RuleViolation("{name}.bidder must be a non-empty name.", field="bidder",
+                                name=name)
         if bidder in seen:
-            raise RuleViolation(f"The bidder {bidder!r} has more than one tender.",
-                                hint="Evaluate one (final) tender per bidder.", field="bidder")
+            raise RuleViolation("The bidder {bidder!r} has more than one tender.",
+                                hint="Evaluate one (final) tender per bidder.", field="bidder",
+                                bidder=bidder)
         seen.add(bidder)
         price = _positive(_require(item, "price", name), "price")
         scores = _require(item, "scores", name)
         if not isinstance(scores, dict):
-            raise RuleViolation(f"The scores of {bidder!r} must be an object.", field="scores")
+            raise RuleViolation("The scores of {bidder!r} must be an object.", field="scores",
+                                bidder=bidder)
         unknown = sorted(set(scores) - set(ids))
         if unknown:
-            raise RuleViolation(f"{bidder!r} has scores for unknown criteria {unknown}.",
-                                hint=f"The criteria are: {', '.join(ids)}.", field="scores")
+            raise RuleViolation("{bidder!r} has scores for unknown criteria {unknown}.",
+                                hint="The criteria are: {names}.", field="scores",
+                                bidder=bidder, unknown=unknown, names=ids)
         exact: dict[str, Fraction] = {}
         for cid in ids:
             if cid not in scores:
-                raise RuleViolation(f"{bidder!r} has no score for the criterion {cid!r}.",
+                raise RuleViolation("{bidder!r} has no score for the criterion {cid!r}.",
                                     hint="Score every tender on every criterion.",
-                                    field=f"scores.{cid}")
+                                    field=f"scores.{cid}", bidder=bidder, cid=cid)
             s = exact_number(scores[cid], f"scores.{cid}")
             if not 0 <= s <= model.scale_max:
                 raise RuleViolation(
-                    f"{bidder!r} scored {scores[cid]!r} on {cid!r}, outside the scale "
-                    f"0..{float(model.scale_max):g}.",
-                    hint="Use a score on the published scale.", field=f"scores.{cid}")
+                    "{bidder!r} scored {scores!r} on {cid!r}, outside the scale "
+                    "0..{scale_max:g}.",
+                    hint="Use a score on the published scale.", field=f"scores.{cid}",
+                    bidder=bidder, scores=scores[cid], cid=cid, scale_max=float(model.scale_max))
             exact[cid] = s
         tenders.append(Tender(bidder, price, exact))
     return tenders
@@ -340,11 +354,10 @@ def is_relative(model: EvaluationModel) -> bool:
     return model.price_model.kind in RELATIVE_MODELS
 
 
-RANK_REVERSAL_WARNING = (
+RANK_REVERSAL_WARNING = N_(
     "Warning: the price model {kind!r} is relative: a tender's price points depend on the "
     "other tenders, so adding or removing a tender can swap the order of two others "
-    "(rank reversal). A fixed_anchor model avoids this."
-)
+    "(rank reversal). A fixed anchor price avoids this.")
 
 
 def format_table(model: EvaluationModel, results: list[Result]) -> str:
@@ -370,37 +383,68 @@ def _num(x: Fraction) -> str:
     return f"{float(x):,.0f}" if x.denominator == 1 else f"{float(x):,g}"
 
 
-def describe_model(model: EvaluationModel) -> str:
-    """The evaluation model in words, for the UI and the tender documents."""
-    m = _num(model.scale_max)
-    parts = ", ".join(f"{c.name} {_pct(c.weight)}" for c in model.criteria)
+# the price models' names as people read them (translated with the description)
+PRICE_MODEL_NAMES = {"fixed_anchor": N_("fixed anchor price"),
+                     "linear_lowest": N_("linear from the lowest price"),
+                     "proportional": N_("proportional"),
+                     "interpolation": N_("interpolation between the lowest and highest price")}
+
+
+def _amount(x: Fraction) -> int | float:
+    """A number for a description's {x:,} placeholder: whole numbers as int."""
+    return int(x) if x.denominator == 1 else float(x)
+
+
+def describe_model_parts(model: EvaluationModel) -> list[Message]:
+    """The evaluation model in words, one message (id and params) per sentence: English
+    where printed, translated in the UI."""
+    m = _amount(model.scale_max)
+    parts = [Message("{name} {weight:g} %", {"name": c.name, "weight": float(c.weight * 100)})
+             for c in model.criteria]
     p = model.price_model.params
     kind = model.price_model.kind
     if kind == "fixed_anchor":
-        price = (f"a price of {_num(p['price_for_max'])} or less gets {m} points, a price of "
-                 f"{_num(p['price_for_zero'])} or more gets 0, linear in between: "
-                 f"P = {m} x ({_num(p['price_for_zero'])} - price) / "
-                 f"({_num(p['price_for_zero'])} - {_num(p['price_for_max'])})")
+        price = Message(
+            "Price points ({kind}): a price of {best:,} or less gets {m:,} points, a price of "
+            "{worst:,} or more gets 0, linear in between: P = {m:,} x ({worst:,} - price) / "
+            "({worst:,} - {best:,}).",
+            {"best": _amount(p["price_for_max"]), "worst": _amount(p["price_for_zero"])})
     elif kind == "linear_lowest":
-        price = (f"the lowest price gets {m} points and each tender loses "
-                 f"{m} x {_num(p['slope'])} points per 100 % above the lowest price: "
-                 f"P = {m} - {m} x {_num(p['slope'])} x (price - lowest) / lowest"
-                 + (", never below 0" if p["floor"] else " (may go below 0)"))
+        price = Message(
+            "Price points ({kind}): the lowest price gets {m:,} points and each tender loses "
+            "{m:,} x {slope:,} points per 100 % above the lowest price: P = {m:,} - {m:,} x "
+            "{slope:,} x (price - lowest) / lowest, never below 0." if p["floor"] else
+            "Price points ({kind}): the lowest price gets {m:,} points and each tender loses "
+            "{m:,} x {slope:,} points per 100 % above the lowest price: P = {m:,} - {m:,} x "
+            "{slope:,} x (price - lowest) / lowest (may go below 0).",
+            {"slope": _amount(p["slope"])})
     elif kind == "proportional":
-        price = f"P = {m} x lowest price / price"
+        price = Message("Price points ({kind}): P = {m:,} x lowest price / price.", {})
     else:
-        price = (f"the lowest price gets {m} points, the highest {_num(p['min_points'])}, "
-                 f"linear in between: P = {m} - ({m} - {_num(p['min_points'])}) x "
-                 f"(price - lowest) / (highest - lowest); if all prices are equal all get {m}")
-    tie = ("the better quality" if model.tie_break == "quality" else "the lower price")
-    text = (f"Each tender gets quality points and price points on a scale from 0 to {m}. "
-            f"Quality points are the weighted sum of the scores on the sub-criteria "
-            f"({parts}). Price points ({kind}): {price}. "
-            f"Total = {_pct(model.quality_weight)} x quality points + "
-            f"{_pct(model.price_weight)} x price points; the highest total wins. "
-            f"On equal totals {tie} ranks first; if still "
-            f"equal, the tenders share the rank. Points are computed exactly and "
-            f"rounded to two decimals only for display.")
+        price = Message(
+            "Price points ({kind}): the lowest price gets {m:,} points, the highest "
+            "{low:,}, linear in between: P = {m:,} - ({m:,} - {low:,}) x (price - lowest) / "
+            "(highest - lowest); if all prices are equal all get {m:,}.",
+            {"low": _amount(p["min_points"])})
+    price.params.update(kind=PRICE_MODEL_NAMES.get(kind, kind), m=m)
+    tie = N_("the better quality") if model.tie_break == "quality" else N_("the lower price")
+    result = [
+        Message("Each tender gets quality points and price points on a scale from 0 to "
+                "{m:,}.", {"m": m}),
+        Message("Quality points are the weighted sum of the scores on the sub-criteria "
+                "({parts}).", {"parts": parts}),
+        price,
+        Message("Total = {quality:g} % x quality points + {price:g} % x price points; the "
+                "highest total wins.", {"quality": float(model.quality_weight * 100),
+                                        "price": float(model.price_weight * 100)}),
+        Message("On equal totals {tie} ranks first; if still equal, the tenders share the "
+                "rank. Points are computed exactly and rounded to two decimals only for "
+                "display.", {"tie": tie})]
     if is_relative(model):
-        text += " " + RANK_REVERSAL_WARNING.format(kind=kind)
-    return text
+        result.append(Message(RANK_REVERSAL_WARNING, {"kind": PRICE_MODEL_NAMES[kind]}))
+    return result
+
+
+def describe_model(model: EvaluationModel) -> str:
+    """The evaluation model in words, for the command line and the tender documents."""
+    return " ".join(str(part) for part in describe_model_parts(model))

@@ -30,25 +30,29 @@ def _text(value: Any) -> str:
 
 def _rating(item: dict, key: str, applicant: str) -> Fraction:
     if key not in item:
-        raise RuleViolation(f"The qualified applicant {applicant!r} has no {key}.",
-                            hint=f"Give {key} a value from 0 to {SCALE_MAX}.", field=key)
+        raise RuleViolation("The qualified applicant {applicant!r} has no {key}.",
+                            hint="Give {key} a value from 0 to {scale}.", field=key,
+                            applicant=applicant, key=key, scale=SCALE_MAX)
     value = exact_number(item[key], key)
     if not 0 <= value <= SCALE_MAX:
-        raise RuleViolation(f"{key} of {applicant!r} is {item[key]!r}, outside 0..{SCALE_MAX}.",
-                            hint=f"Use a value from 0 to {SCALE_MAX}.", field=key)
+        raise RuleViolation("{key} of {applicant!r} is {item!r}, outside "
+                            "0..{scale}.",
+                            hint="Use a value from 0 to {scale}.", field=key,
+                            key=key, applicant=applicant, item=item[key], scale=SCALE_MAX)
     return value
 
 
 def _check_max_invited(max_invited: Any) -> int:
     if isinstance(max_invited, bool) or not isinstance(max_invited, int):
-        raise RuleViolation(f"max_invited must be a whole number, got {max_invited!r}.",
-                            field="max_invited")
+        raise RuleViolation("max_invited must be a whole number, got {max_invited!r}.",
+                            field="max_invited", max_invited=max_invited)
     if max_invited < MINIMUM_INVITED:
         raise RuleViolation(
-            f"At most {max_invited} invited is too few: an innovation partnership must "
-            f"invite at least {MINIMUM_INVITED} (UBL § 75 stk. 1).",
-            hint=f"Set the maximum number of invited to {MINIMUM_INVITED} or more.",
-            field="max_invited")
+            "At most {max_invited} invited is too few: an innovation "
+            "partnership must invite at least {minimum} (UBL § 75 stk. "
+            "1).",
+            hint="Set the maximum number of invited to {minimum} or more.",
+            field="max_invited", max_invited=max_invited, minimum=MINIMUM_INVITED)
     return max_invited
 
 
@@ -67,10 +71,10 @@ def check_selection_rules(rules: Any) -> dict:
     weight = rules.get("rd_weight")
     if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight < 100:
         raise RuleViolation(
-            f"The weight of R&D/innovation capacity must be above 0 and below 100 %, got "
-            f"{weight!r} (UBL § 75 stk. 2).",
+            "The weight of R&D/innovation capacity must be above 0 and below "
+            "100 %, got {weight!r} (UBL § 75 stk. 2).",
             hint="Publish the share of the selection score given to R&D capacity, e.g. 50.",
-            field="selection.rd_weight")
+            field="selection.rd_weight", weight=weight)
     levels = rules.get("minimum_levels", {})
     if not isinstance(levels, dict) or set(levels) - {"suitability", "rd_capacity"}:
         raise RuleViolation("minimum_levels may only name suitability and rd_capacity.",
@@ -79,15 +83,17 @@ def check_selection_rules(rules: Any) -> dict:
     for key, value in levels.items():
         if isinstance(value, bool) or not isinstance(value, int | float) or \
                 not 0 <= value <= SCALE_MAX:
-            raise RuleViolation(f"The minimum level for {key} must be from 0 to {SCALE_MAX}, "
-                                f"got {value!r}.", hint="Publish a level on the 0-10 scale.",
-                                field=f"selection.minimum_levels.{key}")
+            raise RuleViolation("The minimum level for {key} must be from 0 to "
+                                "{scale}, got {value!r}.",
+                                hint="Publish a level on the 0-10 scale.",
+                                field=f"selection.minimum_levels.{key}",
+                                key=key, scale=SCALE_MAX, value=value)
     if rules.get("tie_break") not in TIE_BREAKS:
         raise RuleViolation(
-            f"Unknown selection tie-break {rules.get('tie_break')!r}.",
+            "Unknown selection tie-break {tie_break!r}.",
             hint="Publish 'rd_capacity', 'suitability' (the higher ranks first) or 'decide' "
                  "(the authority decides with a recorded reason).",
-            field="selection.tie_break")
+            field="selection.tie_break", tie_break=rules.get('tie_break'))
     return {"rd_weight": weight, "minimum_levels": dict(levels),
             "tie_break": rules["tie_break"]}
 
@@ -98,10 +104,10 @@ def check_minimum_levels(item: dict, applicant: str, rules: dict | None) -> None
     for key, minimum in levels.items():
         if key in item and exact_number(item[key], key) < exact_number(minimum, key):
             raise RuleViolation(
-                f"{applicant!r} has {key} {item[key]!r}, below the published minimum level "
-                f"{minimum!r}: it cannot be found qualified.",
+                "{applicant!r} has {key} {item!r}, below the published minimum "
+                "level {minimum!r}: it cannot be found qualified.",
                 hint="Reject the applicant with the reason, or correct the rating.",
-                field=key)
+                field=key, applicant=applicant, key=key, item=item[key], minimum=minimum)
 
 
 def select_candidates(assessments: list[dict], max_invited: int,
@@ -126,22 +132,23 @@ def select_candidates(assessments: list[dict], max_invited: int,
     for order, item in enumerate(assessments):
         applicant = _text(item.get("applicant")) if isinstance(item, dict) else ""
         if not applicant:
-            raise RuleViolation(f"Assessment no. {order + 1} has no applicant name.",
-                                field="applicant")
+            raise RuleViolation("Assessment no. {n} has no applicant name.",
+                                field="applicant", n=order + 1)
         if applicant in seen:
-            raise RuleViolation(f"The applicant {applicant!r} is assessed twice.",
-                                hint="Keep one assessment per applicant.", field="applicant")
+            raise RuleViolation("The applicant {applicant!r} is assessed twice.",
+                                hint="Keep one assessment per applicant.", field="applicant",
+                                applicant=applicant)
         seen.add(applicant)
         if not isinstance(item.get("qualified"), bool):
-            raise RuleViolation(f"Say whether {applicant!r} is qualified (true or false).",
-                                field="qualified")
+            raise RuleViolation("Say whether {applicant!r} is qualified (true or false).",
+                                field="qualified", applicant=applicant)
         if not item["qualified"]:
             reason = _text(item.get("reason"))
             if not reason:
                 raise RuleViolation(
-                    f"The unqualified applicant {applicant!r} has no reason.",
+                    "The unqualified applicant {applicant!r} has no reason.",
                     hint="Rejected applicants are told why: write the reason.",
-                    field="reason")
+                    field="reason", applicant=applicant)
             rejected.append({"applicant": applicant, "reason": reason})
             continue
         suitability = _rating(item, "suitability", applicant)
@@ -205,10 +212,11 @@ def apply_tie_decision(selection: dict, decision: dict | None) -> dict:
     if sorted(set(chosen)) != sorted(chosen) or any(c not in tied for c in chosen) \
             or len(chosen) != tie["places"]:
         raise RuleViolation(
-            f"{', '.join(tied)} are equal at the cut-off on every published criterion: "
-            f"choose exactly {tie['places']} of them.",
+            "{names} are equal at the cut-off on every published criterion: "
+            "choose exactly {places} of them.",
             hint="The published tie-break does not settle it; the list order never does. "
-                 "Choose, and record why.", field="tie_decision.chosen")
+                 "Choose, and record why.", field="tie_decision.chosen",
+                 names=tied, places=tie['places'])
     reason = str(decision.get("reason") or "").strip()
     if len(reason) < 15:
         raise RuleViolation("The decision on the tie at the cut-off has no reason.",
@@ -253,20 +261,22 @@ def reduce_bidders(ranked_bidders: list[str], keep: int, announced: bool,
                             hint="Use the ranking from the evaluation model.",
                             field="ranked_bidders")
     if isinstance(keep, bool) or not isinstance(keep, int):
-        raise RuleViolation(f"keep must be a whole number, got {keep!r}.", field="keep")
+        raise RuleViolation("keep must be a whole number, got {keep!r}.", field="keep",
+                            keep=keep)
     if not 1 <= keep < len(ranked_bidders):
         raise RuleViolation(
-            f"Cannot keep {keep} of {len(ranked_bidders)} bidders.",
-            hint=f"Keep at least {MINIMUM_FINAL_STAGE} and fewer than {len(ranked_bidders)}.",
-            field="keep")
+            "Cannot keep {keep} of {count} bidders.",
+            hint="Keep at least {minimum} and fewer than {count}.",
+            field="keep",
+            keep=keep, count=len(ranked_bidders), minimum=MINIMUM_FINAL_STAGE)
     if keep < MINIMUM_FINAL_STAGE:
         raise RuleViolation(
-            f"Keeping {keep} bidder leaves no genuine competition for the final stage "
-            f"(Dir. art. 66, UBL § 146).",
-            hint=f"Keep at least {MINIMUM_FINAL_STAGE} bidders; fewer go on only when "
-                 "fewer than two conforming tenders remain, and then the reason is "
-                 "recorded (reduction_reason).",
-            field="keep")
+            "Keeping {keep} bidder leaves no genuine competition for the final "
+            "stage (Dir. art. 66, UBL § 146).",
+            hint="Keep at least {minimum} bidders; fewer go on only when fewer than two "
+                 "conforming tenders remain, and then the reason is recorded "
+                 "(reduction_reason).",
+            field="keep", keep=keep, minimum=MINIMUM_FINAL_STAGE)
     if ranks is not None:
         if len(ranks) != len(ranked_bidders):
             raise RuleViolation("Every ranked bidder needs its rank.", field="ranks")
@@ -275,10 +285,11 @@ def reduce_bidders(ranked_bidders: list[str], keep: int, announced: bool,
                     if r == ranks[keep]]
             keep_all = sum(1 for r in ranks if r <= ranks[keep])
             raise RuleViolation(
-                f"{', '.join(tied)} are equal under the published model at the cut-off: "
-                f"keeping {keep} would settle the tie by list order.",
-                hint=f"Keep all the tied bidders ({keep_all}), or fewer above the tie.",
-                field="keep")
+                "{names} are equal under the published model at the cut-off: "
+                "keeping {keep} would settle the tie by list order.",
+                hint="Keep all the tied bidders ({keep_all}), or fewer above the "
+                     "tie.",
+                field="keep", names=tied, keep=keep, keep_all=keep_all)
     return {"kept": ranked_bidders[:keep], "removed": ranked_bidders[keep:]}
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from engine.errors import RuleViolation
+from engine.errors import N_, Message, RuleViolation
 from engine.rules.deadlines import as_date
 from engine.rules.fees import Amount, plain, positive_amount
 from engine.rules.partnership import check_partner_terms
@@ -57,13 +57,13 @@ def with_defaults(docs: dict) -> dict:
     return result
 
 
-def _missing(field: str, what: str) -> RuleViolation:
-    return RuleViolation(f"The tender documents do not state {what}.",
+def _missing(field: str, what: str | Message) -> RuleViolation:
+    return RuleViolation("The tender documents do not state {what}.",
                          hint="It must be stated before the notice is published.",
-                         field=field)
+                         field=field, what=what)
 
 
-def _get(d: dict, key: str, field: str, what: str) -> Any:
+def _get(d: dict, key: str, field: str, what: str | Message) -> Any:
     if key not in d or d[key] is None:
         raise _missing(field, what)
     return d[key]
@@ -72,26 +72,28 @@ def _get(d: dict, key: str, field: str, what: str) -> Any:
 def _section(docs: dict, key: str, what: str) -> dict:
     value = _get(docs, key, key, what)
     if not isinstance(value, dict):
-        raise RuleViolation(f"{key} must be an object.", field=key)
+        raise RuleViolation("{key} must be an object.", field=key, key=key)
     return value
 
 
 def _flag(d: dict, key: str, field: str, what: str) -> bool:
     value = _get(d, key, field, what)
     if not isinstance(value, bool):
-        raise RuleViolation(f"{field} must be true or false, got {value!r}.", field=field)
+        raise RuleViolation("{what} must be true or false, got {value!r}.", field=field,
+                            what=field, value=value)
     return value
 
 
 def _count(d: dict, key: str, field: str, what: str, minimum: int) -> int:
     value = _get(d, key, field, what)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise RuleViolation(f"{field} must be a whole number of at least {minimum}, "
-                            f"got {value!r}.", field=field)
+        raise RuleViolation("{what} must be a whole number of at least {minimum}, got "
+                            "{value!r}.", field=field,
+                            what=field, minimum=minimum, value=value)
     return value
 
 
-def _text(d: dict, key: str, field: str, what: str) -> str:
+def _text(d: dict, key: str, field: str, what: str | Message) -> str:
     value = _get(d, key, field, what)
     if not isinstance(value, str) or not value.strip():
         raise _missing(field, what)
@@ -107,13 +109,16 @@ def _check_minimum_requirements(items: Any) -> None:
     for i, item in enumerate(items):
         field = f"minimum_requirements[{i}]"
         if not isinstance(item, dict):
-            raise RuleViolation(f"{field} must be an object with id and text.", field=field)
-        rid = _text(item, "id", f"{field}.id", f"an id for minimum requirement no. {i + 1}")
-        _text(item, "text", f"{field}.text", f"the text of minimum requirement {rid!r}")
+            raise RuleViolation("{what} must be an object with id and text.", field=field,
+                                what=field)
+        rid = _text(item, "id", f"{field}.id",
+                    Message("an id for minimum requirement no. {n}", {"n": i + 1}))
+        _text(item, "text", f"{field}.text",
+              Message("the text of minimum requirement {rid!r}", {"rid": rid}))
         if rid in seen:
-            raise RuleViolation(f"The minimum requirement id {rid!r} is used twice.",
+            raise RuleViolation("The minimum requirement id {rid!r} is used twice.",
                                 hint="Give every minimum requirement its own id.",
-                                field="minimum_requirements")
+                                field="minimum_requirements", rid=rid)
         seen.add(rid)
 
 
@@ -121,9 +126,11 @@ def _check_evaluation_model(model: Any) -> None:
     try:
         parse_model(model)
     except RuleViolation as e:
-        raise RuleViolation(f"Evaluation model: {e.message}", hint=e.hint,
+        params = {k: v for k, v in e.params.items() if k not in ("text", "field")}
+        raise RuleViolation("Evaluation model: {text}", hint=e.hint_template,
                             field=f"evaluation_model.{e.field}" if e.field
-                            else "evaluation_model") from e
+                            else "evaluation_model",
+                            text=Message(e.template, e.params), **params) from e
 
 
 def check_tender_documents(docs: dict) -> None:
@@ -132,45 +139,45 @@ def check_tender_documents(docs: dict) -> None:
         raise RuleViolation("The tender documents must be an object.", field="docs")
     docs = with_defaults(docs)
     _check_minimum_requirements(_get(docs, "minimum_requirements", "minimum_requirements",
-                                     "the minimum requirements"))
+                                     N_("the minimum requirements")))
     _check_evaluation_model(_get(docs, "evaluation_model", "evaluation_model",
-                                 "the evaluation model"))
-    _count(docs, "max_invited", "max_invited", "the maximum number invited", MINIMUM_INVITED)
+                                 N_("the evaluation model")))
+    _count(docs, "max_invited", "max_invited", N_("the maximum number invited"), MINIMUM_INVITED)
     _flag(docs, "several_partners", "several_partners",
-          "whether there will be one or several partners")
+          N_("whether there will be one or several partners"))
 
-    negotiation = _section(docs, "negotiation", "the negotiation plan")
-    _count(negotiation, "rounds", "negotiation.rounds", "the number of negotiation rounds", 1)
+    negotiation = _section(docs, "negotiation", N_("the negotiation plan"))
+    _count(negotiation, "rounds", "negotiation.rounds", N_("the number of negotiation rounds"), 1)
     _flag(negotiation, "reduction_between_rounds", "negotiation.reduction_between_rounds",
-          "whether bidders may be reduced between rounds")
+          N_("whether bidders may be reduced between rounds"))
     _flag(negotiation, "award_on_initial_reserved", "negotiation.award_on_initial_reserved",
-          "whether the right to award on the initial tenders is reserved")
+          N_("whether the right to award on the initial tenders is reserved"))
 
-    development = _section(docs, "development", "the development phases")
-    _count(development, "phases", "development.phases", "the number of phases", 1)
+    development = _section(docs, "development", N_("the development phases"))
+    _count(development, "phases", "development.phases", N_("the number of phases"), 1)
     positive_amount(development["fee_per_phase"], "development.fee_per_phase")
     _flag(development, "termination_allowed", "development.termination_allowed",
-          "whether the partnership may be terminated after a phase")
+          N_("whether the partnership may be terminated after a phase"))
 
-    purchase = _section(docs, "purchase", "the purchase terms")
+    purchase = _section(docs, "purchase", N_("the purchase terms"))
     _text(purchase, "performance_levels", "purchase.performance_levels",
-          "the performance levels for the purchase")
-    positive_amount(_get(purchase, "max_cost", "purchase.max_cost", "the maximum cost"),
+          N_("the performance levels for the purchase"))
+    positive_amount(_get(purchase, "max_cost", "purchase.max_cost", N_("the maximum cost")),
                     "purchase.max_cost")
-    as_date(_get(purchase, "contract_end", "purchase.contract_end", "the contract end date"),
+    as_date(_get(purchase, "contract_end", "purchase.contract_end", N_("the contract end date")),
             "purchase.contract_end")
     positive_amount(purchase["ceiling"], "purchase.ceiling")
 
     check_partner_terms(docs)
 
-    _text(docs, "ipr", "ipr", "the IPR arrangement")
+    _text(docs, "ipr", "ipr", N_("the IPR arrangement"))
     _text(docs, "participant_remuneration", "participant_remuneration",
-          "whether and how participants are remunerated (UBL § 74 stk. 2)")
-    ipr_terms = _section(docs, "ipr_terms", "the IPR terms on termination and on purchase")
+          N_("whether and how participants are remunerated (UBL § 74 stk. 2)"))
+    ipr_terms = _section(docs, "ipr_terms", N_("the IPR terms on termination and on purchase"))
     _text(ipr_terms, "on_termination", "ipr_terms.on_termination",
-          "the IPR terms if the partnership is terminated")
+          N_("the IPR terms if the partnership is terminated"))
     _text(ipr_terms, "on_purchase", "ipr_terms.on_purchase",
-          "the IPR terms when the solution is purchased")
+          N_("the IPR terms when the solution is purchased"))
     check_selection_rules(docs.get("selection"))
 
 

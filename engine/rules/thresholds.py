@@ -35,9 +35,9 @@ def threshold(kind: str, on: date | str,
     """The threshold for ``kind`` on ``on``: {"amount", "valid_from", "valid_to"}, or None
     when no configured period covers the date."""
     if kind not in AUTHORITY_KINDS:
-        raise RuleViolation(f"Unknown kind of authority {kind!r}.",
-                            hint=f"Use one of: {', '.join(AUTHORITY_KINDS)}.",
-                            field="authority_kind")
+        raise RuleViolation("Unknown kind of authority {kind!r}.",
+                            hint="Use one of: {names}.",
+                            field="authority_kind", kind=kind, names=list(AUTHORITY_KINDS))
     day = as_date(on, "date")
     for valid_from, valid_to, amounts in periods:
         if as_date(valid_from) <= day <= as_date(valid_to):

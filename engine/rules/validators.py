@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from engine.errors import RuleViolation
+from engine.errors import N_, RuleViolation
 
 from . import (
     award as award_rules,
@@ -34,22 +34,24 @@ Validator = Callable[[dict, dict, date], None]
 
 
 def _names(rows: list[dict], key: str, field: str, allowed: list[str] | None = None,
-           what: str = "bidder") -> list[str]:
+           what: str = N_("bidder")) -> list[str]:
     """The names in ``rows[*][key]``: each once and, if given, one of ``allowed``."""
     names = [str(row.get(key, "")).strip() for row in rows]
     for name in names:
         if not name:
-            raise RuleViolation(f"A row has no {what} name.",
-                                hint=f"Write the name of each {what}.", field=field)
+            raise RuleViolation("A row has no {what} name.",
+                                hint="Write the name of each {what}.", field=field, what=what)
         if names.count(name) > 1:
-            raise RuleViolation(f"{name!r} appears more than once.",
-                                hint=f"Register one row per {what}.", field=field)
+            raise RuleViolation("{name!r} appears more than once.",
+                                hint="Register one row per {what}.", field=field,
+                                name=name, what=what)
         if allowed is not None and name not in allowed:
             raise RuleViolation(
-                f"{name!r} is not one of the {what}s still taking part: {', '.join(allowed)}.",
+                "{name!r} is not one of the {whom} still taking part: {names}.",
                 hint="Only invited bidders who are still in the procedure can tender; "
                      "never add anyone who did not apply or was not selected.",
-                field=field)
+                field=field, name=name, names=allowed,
+                whom=N_("applicants") if what == "applicant" else N_("bidders"))
     return names
 
 
@@ -97,17 +99,18 @@ def notice(data: dict, submitted: dict, today: date) -> None:
 
 def applications(data: dict, submitted: dict, today: date) -> None:
     rows = submitted["applicants"]
-    _names(rows, "name", "applicants", what="applicant")
+    _names(rows, "name", "applicants", what=N_("applicant"))
     deadline = as_date(data["application_deadline"], "application_deadline")
     for i, row in enumerate(rows):
         verification.check_declaration(row["name"], row.get("espd"), f"applicants[{i}].espd")
     for row in rows:
         if as_date(row["received"], "received") > deadline:
             raise RuleViolation(
-                f"The application from {row['name']!r} came on {row['received']}, after the "
-                f"deadline {deadline.isoformat()}.",
+                "The application from {name!r} came on {received}, after the "
+                "deadline {deadline}.",
                 hint="Late applications cannot be considered: leave it out.",
-                field="applicants")
+                field="applicants",
+                name=row['name'], received=row['received'], deadline=deadline)
 
 
 def suitability(data: dict, submitted: dict, today: date) -> None:
@@ -137,9 +140,9 @@ def invitations(data: dict, submitted: dict, today: date) -> None:
     if rejected and submitted["rejections_sent"] is not True:
         names = ", ".join(r["applicant"] for r in rejected)
         raise RuleViolation(
-            f"Rejected applicants must be told why: {names}.",
+            "Rejected applicants must be told why: {names}.",
             hint="Send the rejections with their reasons (see the selection) and tick the box.",
-            field="rejections_sent")
+            field="rejections_sent", names=names)
 
 
 def initial_tenders(data: dict, submitted: dict, today: date) -> None:
@@ -208,9 +211,9 @@ def final_tenders(data: dict, submitted: dict, today: date) -> None:
     for row in rows:
         if as_date(row["received"], "received") > deadline:
             raise RuleViolation(
-                f"The final tender from {row['bidder']!r} came after the deadline "
-                f"{deadline.isoformat()}.", hint="Late tenders are rejected: leave it out.",
-                field="final_tenders")
+                "The final tender from {bidder!r} came after the deadline "
+                "{deadline}.", hint="Late tenders are rejected: leave it out.",
+                field="final_tenders", bidder=row['bidder'], deadline=deadline)
 
 
 def conformity(data: dict, submitted: dict, today: date) -> None:
@@ -233,9 +236,9 @@ def tender_score(data: dict, submitted: dict, today: date) -> None:
     expected = [c["id"] for c in model["quality_criteria"]]
     if sorted(given) != sorted(expected):
         raise RuleViolation(
-            f"Score each sub-criterion exactly once: {', '.join(expected)}.",
+            "Score each sub-criterion exactly once: {names}.",
             hint="Give one score per sub-criterion of the published model.",
-            field="tender_score.scores")
+            field="tender_score.scores", names=expected)
     scoring.parse_tenders(scoring.parse_model(model), [
         {"bidder": "tender", "price": 1, "scores": {r["criterion"]: r["score"] for r in rows}}])
 
@@ -253,18 +256,19 @@ def award(data: dict, submitted: dict, today: date) -> None:
     best = [r["bidder"] for r in data.get("evaluation") or [] if r["rank"] == 1]
     if decision["winner"] not in best:
         raise RuleViolation(
-            f"{decision['winner']!r} is not ranked first in the approved evaluation.",
-            hint=f"The winner is {' or '.join(best) or 'the tender ranked first'}.",
-            field="award.winner")
+            "{winner!r} is not ranked first in the approved evaluation.",
+            hint="The winner is {names}." if best else
+                 "The winner is the tender ranked first.",
+            field="award.winner", winner=decision['winner'], names=best)
     partnership.check_partners(partnership.awarded(decision), data.get("evaluation") or [],
                                tender_documents.with_defaults(
                                    data.get("tender_documents") or {}))
     verification.check_winner_documentation(decision["winner"], decision.get("documentation"),
                                             decision["notified"], today)
     award_rules.check_real_text(decision["advantages"], "award.advantages",
-                                "The winner's advantages")
+                                N_("The winner's advantages"))
     award_rules.check_real_text(decision["negotiation_account"], "award.negotiation_account",
-                                "The account of the negotiations")
+                                N_("The account of the negotiations"))
     if as_date(decision["notified"], "award.notified") > today:
         raise RuleViolation("The notification date is in the future.",
                             hint="Register the notification when it has been sent.",
@@ -277,9 +281,9 @@ def partnership_contract(data: dict, submitted: dict, today: date) -> None:
     standstill = as_date(data["standstill_end"], "standstill_end")
     if signed <= standstill:
         raise RuleViolation(
-            f"The contract cannot be signed before the standstill period ends on "
-            f"{standstill.isoformat()}.", field="contract_signed",
-            hint="Sign it on the next day or later.")
+            "The contract cannot be signed before the standstill period ends on"
+            " {standstill}.", field="contract_signed",
+            hint="Sign it on the next day or later.", standstill=standstill)
     # the complaints registered on the procedure (Engine.register_complaint)
     complaints.check_signing(data.get("complaints") or [], standstill, signed)
     if submitted.get("contract_terms"):

@@ -23,10 +23,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from engine.errors import RuleViolation
+from engine.errors import N_, RuleViolation
 from engine.rules.deadlines import as_date
 
 ESPD_FLAGS = ("mandatory_exclusion", "voluntary_exclusion", "meets_minimum_levels")
+ESPD_QUESTIONS = {  # what each flag of the ESPD answers
+    "mandatory_exclusion": N_("whether a mandatory exclusion ground applies"),
+    "voluntary_exclusion": N_("whether a voluntary exclusion ground applies"),
+    "meets_minimum_levels": N_("whether it meets the minimum suitability levels")}
 
 
 def _text(value: Any) -> str:
@@ -37,15 +41,18 @@ def check_declaration(applicant: str, espd: Any, field: str = "espd") -> None:
     """The applicant's ESPD declaration is complete."""
     if not isinstance(espd, dict):
         raise RuleViolation(
-            f"{applicant!r} has no declaration of exclusion grounds and suitability (ESPD).",
+            "{applicant!r} has no declaration of exclusion grounds and "
+            "suitability (ESPD).",
             hint="Register what the applicant declared in its ESPD: exclusion grounds, "
                  "self-cleaning and the minimum suitability levels (UBL §§ 135-138, 148).",
-            field=field)
+            field=field, applicant=applicant)
     for flag in ESPD_FLAGS:
         if not isinstance(espd.get(flag), bool):
-            raise RuleViolation(f"The ESPD of {applicant!r} does not say {flag} (yes or no).",
+            raise RuleViolation("The ESPD of {applicant!r} does not say {flag} (yes or "
+                                "no).",
                                 hint="Answer every question of the declaration.",
-                                field=f"{field}.{flag}")
+                                field=f"{field}.{flag}", applicant=applicant,
+                                flag=ESPD_QUESTIONS[flag])
 
 
 def check_may_qualify(applicant: str, espd: Any) -> None:
@@ -54,16 +61,17 @@ def check_may_qualify(applicant: str, espd: Any) -> None:
     excluded = espd["mandatory_exclusion"] or espd["voluntary_exclusion"]
     if excluded and not _text(espd.get("self_cleaning")):
         raise RuleViolation(
-            f"{applicant!r} declared an exclusion ground and no self-cleaning: it cannot be "
-            "found qualified (UBL §§ 135-138).",
+            "{applicant!r} declared an exclusion ground and no self-cleaning: "
+            "it cannot be found qualified (UBL §§ 135-138).",
             hint="Reject the applicant with the reason, or register the self-cleaning "
                  "measures it documented (UBL § 138).",
-            field="assessment.qualified")
+            field="assessment.qualified", applicant=applicant)
     if not espd["meets_minimum_levels"]:
         raise RuleViolation(
-            f"{applicant!r} declared that it does not meet the published minimum suitability "
-            "levels: it cannot be found qualified.",
-            hint="Reject the applicant with the reason.", field="assessment.qualified")
+            "{applicant!r} declared that it does not meet the published minimum"
+            " suitability levels: it cannot be found qualified.",
+            hint="Reject the applicant with the reason.", field="assessment.qualified",
+            applicant=applicant)
 
 
 def check_conformity(rows: Any, bidders: list[str], today: date | str) -> list[str]:
@@ -77,8 +85,9 @@ def check_conformity(rows: Any, bidders: list[str], today: date | str) -> list[s
     names = [_text(r.get("bidder")) if isinstance(r, dict) else "" for r in rows]
     if sorted(names) != sorted(bidders):
         raise RuleViolation(
-            f"Judge every final tender exactly once: {', '.join(bidders)}.",
-            hint="One row per final tender, nobody else.", field="conformity")
+            "Judge every final tender exactly once: {names}.",
+            hint="One row per final tender, nobody else.", field="conformity",
+            names=bidders)
     kept = []
     for i, row in enumerate(rows):
         field = f"conformity[{i}]"
@@ -87,19 +96,20 @@ def check_conformity(rows: Any, bidders: list[str], today: date | str) -> list[s
         if row.get("conforming") is not True:
             if not _text(row.get("reason")):
                 raise RuleViolation(
-                    f"The tender from {bidder!r} is rejected without a reason.",
+                    "The tender from {bidder!r} is rejected without a reason.",
                     hint="Name the minimum requirement it does not meet (or why it is "
                          "abnormally low): the reason goes to the bidder.",
-                    field=f"{field}.reason")
+                    field=f"{field}.reason", bidder=bidder)
             if low:
                 requested = row.get("explanation_requested_on")
                 if not requested:
                     raise RuleViolation(
-                        f"The abnormally low tender from {bidder!r} cannot be rejected before "
-                        "the bidder has been asked to explain the price (UBL § 169).",
+                        "The abnormally low tender from {bidder!r} cannot be rejected"
+                        " before the bidder has been asked to explain the price (UBL "
+                        "§ 169).",
                         hint="Ask the bidder to explain, record the date, and assess the "
                              "explanation before rejecting.",
-                        field=f"{field}.explanation_requested_on")
+                        field=f"{field}.explanation_requested_on", bidder=bidder)
                 if as_date(requested, f"{field}.explanation_requested_on") > day:
                     raise RuleViolation("The request for explanation is dated in the future.",
                                         hint="Record the request when it has been sent.",
@@ -119,21 +129,22 @@ def check_winner_documentation(winner: str, documentation: Any, notified: date |
     """UBL §§ 151-152: the intended winner's documentation is checked before award."""
     if not isinstance(documentation, dict):
         documentation = {}
-    for key, what in (("exclusion_documented", "that no exclusion ground applies"),
-                      ("suitability_documented", "the minimum suitability levels")):
+    for key, what in (("exclusion_documented", N_("that no exclusion ground applies")),
+                      ("suitability_documented", N_("the minimum suitability levels"))):
         if documentation.get(key) is not True:
             raise RuleViolation(
-                f"The documentation from {winner!r} for {what} has not been checked.",
+                "The documentation from {winner!r} for {what} has not been "
+                "checked.",
                 hint="Ask the intended winner for the documentation (UBL § 151), check it, "
                      "and record it before the award decision.",
-                field=f"award.documentation.{key}")
+                field=f"award.documentation.{key}", winner=winner, what=what)
     checked = as_date(documentation.get("checked_on"), "award.documentation.checked_on")
     if checked > as_date(notified, "award.notified") or checked > as_date(today):
         raise RuleViolation(
-            f"The documentation was checked on {checked.isoformat()}, after the award "
+            "The documentation was checked on {checked}, after the award "
             "decision or in the future.",
             hint="The documentation is checked before the award decision is notified.",
-            field="award.documentation.checked_on")
+            field="award.documentation.checked_on", checked=checked)
 
 
 def conforming_bidders(rows: list[dict]) -> list[str]:

@@ -128,3 +128,16 @@ def test_docs_page_and_document_are_served_without_login(api):
     page = api.get("/docs")
     assert page.status_code == 200 and b"/api/v1/tasks/{task_id}/complete" in page.data
     assert b"cdn" not in page.data.lower()
+
+
+def test_a_refusal_keeps_english_with_its_message_id_and_params(api, web_engine):
+    """The API speaks English; a client that translates gets the message id and params."""
+    iid = web_engine.start("innovation_partnership", "anna", {})
+    task = open_task(web_engine, "describe_need", iid)
+    refused = api.as_("anna").post(f"/tasks/{task.id}/unclaim")
+    assert refused.status_code == 409 and refused.content_type == PROBLEM
+    body = refused.get_json()
+    assert body["detail"] == f"the task '{task.title}' is not claimed"
+    assert body["message_id"] == "the task '{title}' is not claimed"
+    assert body["params"] == {"title": task.title}
+    assert body["hint"] == "there is nothing to unclaim"

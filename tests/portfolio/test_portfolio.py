@@ -53,8 +53,8 @@ def test_each_fee_instalment_is_drawn_from_both_sources_in_their_share(partnersh
     with pytest.raises(RuleViolation) as err:
         demo._phase(d, signed + timedelta(days=360), "Delmål 4")
     assert err.value.field == "funding"
-    assert "National pulje" in err.value.message and "52.500 kr." in err.value.message
-    assert "før fasen godkendes" in err.value.hint
+    assert "National pulje" in err.value.message and "52500 DKK" in err.value.message
+    assert "before the phase is approved" in err.value.hint
     assert dump(engine) == before
     assert len(engine.funding(d.iid)["drawdowns"]) == 6
     assert d.data()["fee_ledger"] == [{"phase": n, "amount": 165_000} for n in (1, 2, 3)]

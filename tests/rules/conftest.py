@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import RuleViolation
+from engine.errors import RuleViolation, render
 
 ENDINGS = (".", ")", "?")
 
@@ -25,8 +25,26 @@ def check_refusal(message: str, hint: str, field: str | None) -> None:
 def refusals_are_sentences(monkeypatch):
     original = RuleViolation.__init__
 
-    def checked(self, message, *, hint="", field=None, element=None):
-        check_refusal(message, hint, field)
-        original(self, message, hint=hint, field=field, element=element)
+    def checked(self, message, *, hint="", field=None, element=None, **params):
+        check_refusal(render(message, params), render(hint, params), field)
+        original(self, message, hint=hint, field=field, element=element, **params)
 
     monkeypatch.setattr(RuleViolation, "__init__", checked)
+
+
+@pytest.fixture(scope="session")
+def danish(tmp_path_factory):
+    """A refusal as a Danish page shows it: (message, hint) from the engine catalogue,
+    with Danish formats for its params."""
+    from flask import Flask
+
+    from webui import i18n
+
+    app = Flask("rules", instance_path=str(tmp_path_factory.mktemp("instance")))
+    i18n.init_app(app)
+
+    def shown(err: RuleViolation) -> tuple[str, str]:
+        with app.test_request_context():
+            return i18n.error_message(err), i18n.error_hint(err)
+
+    return shown

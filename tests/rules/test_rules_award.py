@@ -214,7 +214,7 @@ def test_the_advantages_are_checked_in_the_notification():
     assert err.value.field == "award.advantages"
     assert err.value.message == "The winner's advantages is missing or only a placeholder " \
                                 "('TBD')."
-    assert err.value.hint == ("Write the winner's advantages in full (at least 15 "
+    assert err.value.hint == ("Write it in full (at least 15 "
                               "characters): it goes into the letter to every bidder "
                               "(UBL § 171).")
 

@@ -221,10 +221,10 @@ def test_ten_characters_name_the_information_and_nobody_remaining_is_said():
     check_disclosures([dict(GOOD, information="x" * 10)], "Alfa Care", OTHERS, "2025-11-17")
     with pytest.raises(RuleViolation) as err:
         check_disclosures([dict(GOOD, recipients=["alle"])], "Alfa Care", [], "2025-11-17")
-    assert err.value.hint == "Name the bidders: none remain."
+    assert err.value.hint == "No other bidder is still taking part."
     with pytest.raises(RuleViolation) as err:
         check_disclosures([dict(GOOD)], "Alfa Care", [], "2025-11-17")
-    assert err.value.hint == "Recipients can be: none remain."
+    assert err.value.hint == "No other bidder is still taking part."
 
 
 def test_a_wrong_day_is_named():

@@ -37,13 +37,13 @@ def test_a_source_is_never_exceeded(spent, ok):
         with pytest.raises(RuleViolation) as err:
             funding.allocate([OWN, POOL], done, "development", 165_000, DAY)
         assert err.value.field == "funding" and "Puljen" in err.value.message
-        assert "Forhøj bevillingen" in err.value.hint
+        assert "Raise the grant" in err.value.hint
 
 
 def test_shares_that_do_not_cover_the_amount_are_refused():
     with pytest.raises(RuleViolation) as err:
         funding.allocate([OWN], [], "development", 165_000, DAY)
-    assert err.value.field == "funding" and "82.500 kr." in err.value.message
+    assert err.value.field == "funding" and "82500 DKK" in err.value.message
 
 
 def test_a_source_past_its_last_day_is_refused():

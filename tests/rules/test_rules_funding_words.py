@@ -52,23 +52,23 @@ def test_the_kinds_and_phases_are_the_published_lists():
     ({"amount": 0}, "amount", "Beløbet skal være større end 0.", "Angiv bevillingen i kr."),
     ({"amount": "mange"}, "amount", None, None),
     ({"phases": []}, "phases", "Kilden skal nævne de faser i værdikæden, den må betale for.",
-     "Vælg en eller flere af: need, procurement, development, purchase, implementation, "
-     "dissemination."),
+     "Vælg en eller flere af: behov, udbud, udvikling, køb, implementering, "
+     "udbredelse."),
     ({"phases": ["development", "drift"]}, "phases", None, None),
-    ({"share": 0}, "share", "Andelen skal være mellem 0 og 100 %, ikke 0.",
+    ({"share": 0}, "share", "Andelen skal være mellem 0 og 100 %, ikke '0'.",
      "Lad feltet stå tomt, hvis kilden betaler det hele."),
-    ({"share": 100.5}, "share", "Andelen skal være mellem 0 og 100 %, ikke 100.5.", None),
-    ({"share": True}, "share", "Andelen skal være mellem 0 og 100 %, ikke True.", None),
+    ({"share": 100.5}, "share", "Andelen skal være mellem 0 og 100 %, ikke '100,5'.", None),
+    ({"share": True}, "share", "Andelen skal være mellem 0 og 100 %, ikke 'Ja'.", None),
     ({"share": "50"}, "share", "Andelen skal være mellem 0 og 100 %, ikke '50'.", None),
 ])
-def test_a_source_is_refused_in_words(change, field, message, hint):
+def test_a_source_is_refused_in_words(change, field, message, hint, danish):
     with pytest.raises(RuleViolation) as err:
         funding.check_source(dict(ENTERED, **change))
     assert err.value.field == field
     if message:
-        assert err.value.message == message
+        assert danish(err.value)[0] == message
     if hint:
-        assert err.value.hint == hint
+        assert danish(err.value)[1] == hint
 
 
 def test_an_impossible_last_day_is_refused():
@@ -76,14 +76,14 @@ def test_an_impossible_last_day_is_refused():
         funding.check_source(dict(ENTERED, deadline="2027-02-30"))
 
 
-def test_shares_up_to_100_per_phase():
+def test_shares_up_to_100_per_phase(danish):
     funding.check_shares([POOL, dict(POOL, id=3, share=50), OWN])
     funding.check_shares([dict(POOL, share=None), dict(POOL, share=None)])
     with pytest.raises(RuleViolation) as err:
         funding.check_shares([POOL, dict(POOL, id=3, share=50.01)])
-    assert err.value.message == "Kildernes andele af fasen 'development' er over 100 %."
+    assert danish(err.value)[0] == "Kildernes andele af fasen 'udvikling' er over 100 %."
     assert err.value.field == "share"
-    assert err.value.hint == "Ret andelene, så de tilsammen giver højst 100 %."
+    assert danish(err.value)[1] == "Ret andelene, så de tilsammen giver højst 100 %."
     with pytest.raises(RuleViolation, match="'purchase'"):
         funding.check_shares([dict(POOL, phases=["purchase"]),
                               dict(POOL, phases=["purchase"], share=51)])
@@ -127,31 +127,31 @@ def test_nothing_is_allocated_for_zero_or_an_unfunded_phase():
     assert funding.allocate([OWN], [], "purchase", 10, DAY) == []
 
 
-def test_an_uncovered_amount_is_refused_in_words():
+def test_an_uncovered_amount_is_refused_in_words(danish):
     with pytest.raises(RuleViolation) as err:
         funding.allocate([dict(OWN, amount=100)], [], "development", 150.5, DAY)
-    assert err.value.message == ("Finansieringen af fasen 'development' rækker ikke: "
-                                 "50,50 kr. af 150,50 kr. er ikke dækket.")
+    assert danish(err.value)[0] == ("Finansieringen af fasen 'udvikling' rækker ikke: "
+                                 "50,5\u00a0kr. af 150,5\u00a0kr. er ikke dækket.")
     assert err.value.field == "funding"
-    assert err.value.hint == ("Tilføj en finansieringskilde til fasen eller forhøj en "
+    assert danish(err.value)[1] == ("Tilføj en finansieringskilde til fasen eller forhøj en "
                               "bevilling, før fasen godkendes.")
 
 
-def test_an_exceeded_share_and_a_passed_last_day_are_refused_in_words():
+def test_an_exceeded_share_and_a_passed_last_day_are_refused_in_words(danish):
     used = [{"source": 2, "phase": "development", "amount": 260_000}]
     with pytest.raises(RuleViolation) as err:
         funding.allocate([POOL, OWN], used, "development", 100_000, DAY)
-    assert err.value.message == ("'Puljen' kan ikke bære 50.000 kr.: der er 40.000 kr. "
-                                 "tilbage af 300.000 kr.")
-    assert err.value.hint == ("Forhøj bevillingen, tilføj en kilde eller ændr fordelingen, "
-                              "før fasen godkendes.")
+    assert danish(err.value)[0] == ("'Puljen' kan ikke bære 50.000\u00a0kr.: der er "
+                                    "40.000\u00a0kr. tilbage af 300.000\u00a0kr.")
+    assert danish(err.value)[1] == ("Forhøj bevillingen, tilføj en kilde eller ændr "
+                                    "fordelingen, før fasen godkendes.")
     assert funding.allocate([POOL, OWN], [], "development", 100_000,
                             date(2027, 12, 31))[0]["amount"] == 50_000  # the last day
     with pytest.raises(RuleViolation) as err:
         funding.allocate([POOL, OWN], [], "development", 100_000, date(2028, 1, 1))
-    assert err.value.message == "'Puljen' skulle være brugt senest 2027-12-31."
+    assert danish(err.value)[0] == "'Puljen' skulle være brugt senest 31. december 2027."
     assert err.value.field == "funding"
-    assert err.value.hint == ("Aftal en forlængelse med bevillingsgiver eller brug en anden "
+    assert danish(err.value)[1] == ("Aftal en forlængelse med bevillingsgiver eller brug en anden "
                               "kilde.")
 
 
@@ -174,13 +174,13 @@ def test_the_value_chain_in_full():
     assert funding.is_funded([OWN], [], "need") is False
 
 
-def test_an_unknown_phase_is_refused_in_words():
+def test_an_unknown_phase_is_refused_in_words(danish):
     with pytest.raises(RuleViolation) as err:
         funding.is_funded([OWN], [], "drift")
-    assert (err.value.message, err.value.field) == ("Ukendt fase i værdikæden: 'drift'.",
-                                                    "phase")
-    assert err.value.hint == ("Brug en af: need, procurement, development, purchase, "
-                              "implementation, dissemination.")
+    assert (danish(err.value)[0], err.value.field) == ("Ukendt fase i værdikæden: 'drift'.",
+                                                       "phase")
+    assert danish(err.value)[1] == ("Brug en af: behov, udbud, udvikling, køb, implementering, "
+                                    "udbredelse.")
 
 
 def test_the_drawdowns_in_the_data_in_full():

@@ -28,27 +28,27 @@ def test_an_answer_to_one_supplier_only_is_refused():
     with pytest.raises(RuleViolation, match="Sensor Care") as err:
         joint.check_equal_treatment(SUPPLIERS, [qa(published_to=["Abena A/S"])])
     assert err.value.field == "questions"
-    assert "alle registrerede leverandører" in err.value.hint
+    assert "all registered suppliers" in err.value.hint
     assert "Dry Tech ApS" in str(err.value)
 
 
 def test_an_answer_to_an_unregistered_supplier_is_refused():
-    with pytest.raises(RuleViolation, match="ikke er registreret") as err:
+    with pytest.raises(RuleViolation, match="not registered") as err:
         joint.check_equal_treatment(SUPPLIERS, [qa(published_to=[*ALL, "Ukendt ApS"])])
     assert err.value.field == "questions"
 
 
 def test_a_question_from_an_unregistered_supplier_is_refused():
-    with pytest.raises(RuleViolation, match="ikke er registreret") as err:
+    with pytest.raises(RuleViolation, match="not registered") as err:
         joint.check_equal_treatment(SUPPLIERS, [qa(asked_by="Ukendt ApS")])
-    assert err.value.hint == "Registrer leverandøren først."
+    assert err.value.hint == "Register the supplier first."
 
 
 @pytest.mark.parametrize("suppliers, match", [
-    ([{"name": "Abena A/S", "cvr": "1234"}], "8 cifre"),
-    ([{"name": "", "cvr": "12345678"}], "mangler navn"),
-    ([SUPPLIERS[0], {"name": "Abena A/S", "cvr": "99999999"}], "to gange"),
-    ([SUPPLIERS[0], {"name": "Andet A/S", "cvr": "12345678"}], "to gange"),
+    ([{"name": "Abena A/S", "cvr": "1234"}], "8 digits"),
+    ([{"name": "", "cvr": "12345678"}], "has no name"),
+    ([SUPPLIERS[0], {"name": "Abena A/S", "cvr": "99999999"}], "registered twice"),
+    ([SUPPLIERS[0], {"name": "Andet A/S", "cvr": "12345678"}], "registered twice"),
 ])
 def test_suppliers_are_registered_once_with_a_cvr_number(suppliers, match):
     with pytest.raises(RuleViolation, match=match) as err:
@@ -81,14 +81,14 @@ def test_the_threshold_is_reached_at_the_figure_itself():
 
 
 def test_a_day_before_any_configured_period_is_refused():
-    with pytest.raises(RuleViolation, match="ingen tærskelværdi") as err:
+    with pytest.raises(RuleViolation, match="no threshold value") as err:
         joint.threshold("kommune", "2023-12-31")
     assert err.value.field == "decided_on"
     assert "engine/rules/joint.py" in err.value.hint
 
 
 def test_an_unknown_kind_of_authority_is_refused():
-    with pytest.raises(RuleViolation, match="Ukendt type") as err:
+    with pytest.raises(RuleViolation, match="Unknown kind") as err:
         joint.threshold("forsyning", "2024-05-01")
     assert err.value.field == "authority_kind"
 

@@ -44,20 +44,20 @@ def test_the_newest_period_that_has_begun_applies():
         assert joint.threshold("stat", "2027-01-01") == 2
 
 
-def test_threshold_refusals_in_words():
+def test_threshold_refusals_in_words(danish):
     err = refusal(joint.threshold, "amt", "2025-01-01")
-    assert (err.message, err.field, err.hint) == ("Ukendt type myndighed: 'amt'.",
+    assert (danish(err)[0], err.field, danish(err)[1]) == ("Ukendt type myndighed: 'amt'.",
                                                   "authority_kind",
                                                   "Vælg stat, region eller kommune.")
     err = refusal(joint.threshold, "stat", "2023-12-31")
-    assert (err.message, err.field) == ("Der er ingen tærskelværdi for 2023-12-31.",
+    assert (danish(err)[0], err.field) == ("Der er ingen tærskelværdi for 31. december 2023.",
                                         "decided_on")
-    assert err.hint == ("Tærskelværdierne gælder fra 1. januar 2024; tilføj den relevante "
+    assert danish(err)[1] == ("Tærskelværdierne gælder fra 1. januar 2024; tilføj den relevante "
                         "periode i engine/rules/joint.py.")
     assert refusal(joint.threshold, "stat", "i går").field == "decided_on"
     for value in (None, -1):
         err = refusal(joint.above_threshold, value, "stat", "2025-01-01")
-        assert (err.message, err.field, err.hint) == (
+        assert (danish(err)[0], err.field, danish(err)[1]) == (
             "Den anslåede værdi skal være 0 kr. eller mere.", "estimated_value",
             "Angiv værdien ekskl. moms.")
 
@@ -72,21 +72,21 @@ def test_the_demand_in_full():
                                       "budget_per_year": 0}
 
 
-def test_answers():
+def test_answers(danish):
     joint.check_answer({"join": True, "units_per_year": 1})
     joint.check_answer({"join": True, "budget_per_year": 1})
     joint.check_answer({"join": False, "reason": "Intet behov."})
     err = refusal(joint.check_answer, {"join": True, "units_per_year": 0})
-    assert (err.message, err.field, err.hint) == (
+    assert (danish(err)[0], err.field, danish(err)[1]) == (
         "En myndighed, der deltager, skal anslå sin efterspørgsel.", "units_per_year",
         "Angiv antal enheder om året og/eller budget om året.")
     err = refusal(joint.check_answer, {"join": False, "reason": "  "})
-    assert (err.message, err.field, err.hint) == (
+    assert (danish(err)[0], err.field, danish(err)[1]) == (
         "Skriv kort, hvorfor myndigheden ikke deltager.", "reason",
         "Begrundelsen hjælper facilitatoren med næste invitation.")
 
 
-def test_suppliers_in_full():
+def test_suppliers_in_full(danish):
     assert joint.check_suppliers(SUPPLIERS) == ["Alfa", "Beta"]
     assert joint.check_suppliers([]) == []
     for bad, message, hint in (
@@ -106,12 +106,12 @@ def test_suppliers_in_full():
          "Gamma (CVR 12345678) er registreret to gange.", None),
     ):
         err = refusal(joint.check_suppliers, bad)
-        assert err.field == "suppliers" and err.message == message
+        assert err.field == "suppliers" and danish(err)[0] == message
         if hint:
-            assert err.hint == hint
+            assert danish(err)[1] == hint
 
 
-def test_equal_treatment_in_words():
+def test_equal_treatment_in_words(danish):
     both = ["Alfa", "Beta"]
     joint.check_equal_treatment(SUPPLIERS, [
         {"asked_by": "Alfa", "answer": "Ja.", "published_to": [" Alfa", "Beta "]},
@@ -120,19 +120,19 @@ def test_equal_treatment_in_words():
     err = refusal(joint.check_equal_treatment, SUPPLIERS,
                   [{"asked_by": "Alfa", "answer": "Ja.", "published_to": both},
                    {"asked_by": "Omega", "answer": "Nej.", "published_to": both}])
-    assert (err.message, err.field, err.hint) == (
+    assert (danish(err)[0], err.field, danish(err)[1]) == (
         "Spørgsmål 2 er stillet af Omega, som ikke er registreret.", "questions",
         "Registrer leverandøren først.")
     err = refusal(joint.check_equal_treatment, SUPPLIERS,
                   [{"answer": "Ja.", "published_to": [*both, "Omega", "Delta"]}])
-    assert (err.message, err.field, err.hint) == (
+    assert (danish(err)[0], err.field, danish(err)[1]) == (
         "Svaret på spørgsmål 1 er sendt til Delta, Omega, som ikke er registreret.",
         "questions", "Offentliggør kun til registrerede leverandører, og til dem alle.")
     err = refusal(joint.check_equal_treatment, SUPPLIERS,
                   [{"answer": "Ja.", "published_to": ["Beta"]}])
-    assert (err.message, err.field, err.hint) == (
+    assert (danish(err)[0], err.field, danish(err)[1]) == (
         "Svaret på spørgsmål 1 er ikke offentliggjort for Alfa: et svar må aldrig gives "
         "til én leverandør alene (ligebehandling).", "questions",
         "Offentliggør spørgsmålet og svaret for alle registrerede leverandører.")
     err = refusal(joint.check_equal_treatment, SUPPLIERS, [{"answer": "Ja."}])
-    assert "for Alfa, Beta:" in err.message
+    assert "for Alfa, Beta:" in danish(err)[0]

@@ -76,7 +76,7 @@ def test_exact_numbers():
      "weights.quality must not be negative, got -10.", "Weights are percentages from 0 to "
                                                        "100."),
     (model(weights={"quality": 70, "price": 30, "risk": 0}), "weights",
-     "Unknown weight(s) ['risk']: only 'quality' and 'price' exist.", ""),
+     "Unknown weight(s) risk: only 'quality' and 'price' exist.", ""),
     (model(weights={"quality": 70, "price": 20.5}), "weights",
      "The quality and price weights sum to 90.5, not 100.",
      "Set the weights so that quality + price = 100 (e.g. 70 and 30)."),
@@ -101,8 +101,8 @@ def test_exact_numbers():
      "Unknown price model 'cheapest'.",
      "Use one of: fixed_anchor, linear_lowest, proportional, interpolation."),
     (model(price_model={"kind": "proportional", "slope": 1}), "price_model",
-     "The price model 'proportional' takes no parameter(s) ['slope'].",
-     "Its parameters are: none."),
+     "The price model 'proportional' takes no parameter(s) slope.",
+     "It takes no parameters."),
     (model(price_model={"kind": "interpolation", "min_points": 0, "slope": 1}),
      "price_model", None, "Its parameters are: min_points."),
     (model(price_model={"kind": "linear_lowest", "slope": 1, "floor": "ja"}),
@@ -156,7 +156,7 @@ def test_the_parsed_model():
     ([{"bidder": "A", "price": 1, "scores": [1]}], "scores",
      "The scores of 'A' must be an object.", ""),
     ([{"bidder": "A", "price": 1, "scores": {"K1": 1, "K2": 1, "K9": 1}}], "scores",
-     "'A' has scores for unknown criteria ['K9'].", "The criteria are: K1, K2."),
+     "'A' has scores for unknown criteria K9.", "The criteria are: K1, K2."),
     ([{"bidder": "A", "price": 1, "scores": {"K1": 1}}], "scores.K2",
      "'A' has no score for the criterion 'K2'.", "Score every tender on every criterion."),
     ([{"bidder": "A", "price": 1, "scores": {"K1": 10.5, "K2": 1}}], "scores.K1",
@@ -229,7 +229,7 @@ def test_the_table_in_full():
         "Weights: quality 70 %, price 30 %; scale 0-10; equal totals: better quality first.",
         "Warning: the price model 'proportional' is relative: a tender's price points depend "
         "on the other tenders, so adding or removing a tender can swap the order of two "
-        "others (rank reversal). A fixed_anchor model avoids this."]
+        "others (rank reversal). A fixed anchor price avoids this."]
     fixed = parse_model(MODEL)
     assert "Warning" not in format_table(fixed, score(fixed, parse_tenders(fixed, [
         {"bidder": "A", "price": 100, "scores": {"K1": 9, "K2": 8}}])))
@@ -239,7 +239,7 @@ def test_the_table_in_full():
 def test_the_model_in_words():
     fixed = describe_model(parse_model(model(price_model={
         "kind": "fixed_anchor", "price_for_max": 100_000, "price_for_zero": 300_000})))
-    assert ("Price points (fixed_anchor): a price of 100,000 or less gets 10 points, a price "
+    assert ("Price points (fixed anchor price): a price of 100,000 or less gets 10 points, a price "
             "of 300,000 or more gets 0, linear in between: P = 10 x (300,000 - price) / "
             "(300,000 - 100,000).") in fixed
     assert fixed.startswith("Each tender gets quality points and price points on a scale "
@@ -251,16 +251,17 @@ def test_the_model_in_words():
                           "exactly and rounded to two decimals only for display.")
     linear = describe_model(parse_model(model(tie_break="price", price_model={
         "kind": "linear_lowest", "slope": 0.5, "floor": True})))
-    assert ("Price points (linear_lowest): the lowest price gets 10 points and each tender "
-            "loses 10 x 0.5 points per 100 % above the lowest price: P = 10 - 10 x 0.5 x "
-            "(price - lowest) / lowest, never below 0.") in linear
+    assert ("Price points (linear from the lowest price): the lowest price gets 10 points "
+            "and each tender loses 10 x 0.5 points per 100 % above the lowest price: "
+            "P = 10 - 10 x 0.5 x (price - lowest) / lowest, never below 0.") in linear
     assert "On equal totals the lower price ranks first" in linear
-    assert linear.endswith("A fixed_anchor model avoids this.")
+    assert linear.endswith("A fixed anchor price avoids this.")
     assert "(may go below 0)" in describe_model(parse_model(model(price_model={
         "kind": "linear_lowest", "slope": 1, "floor": False})))
     assert "Price points (proportional): P = 10 x lowest price / price." in describe_model(
         parse_model(model(price_model={"kind": "proportional"})))
-    assert ("Price points (interpolation): the lowest price gets 10 points, the highest 2, "
-            "linear in between: P = 10 - (10 - 2) x (price - lowest) / (highest - lowest); "
+    assert ("Price points (interpolation between the lowest and highest price): the "
+            "lowest price gets 10 points, the highest 2, linear in between: "
+            "P = 10 - (10 - 2) x (price - lowest) / (highest - lowest); "
             "if all prices are equal all get 10.") in describe_model(parse_model(model(
                 price_model={"kind": "interpolation", "min_points": 2})))

@@ -439,7 +439,7 @@ WORDS = [
     ("award", {"evaluation": [*EVALUATION, {"bidder": "Gamma Med", "rank": 1}]},
      {"award": dict(AWARD, winner="Beta Health")}, (
         "'Beta Health' is not ranked first in the approved evaluation.",
-        "The winner is Alfa Care or Gamma Med.")),
+        "The winner is Alfa Care, Gamma Med.")),
     ("award", {}, {"award": AWARD}, (
         "'Alfa Care' is not ranked first in the approved evaluation.",
         "The winner is the tender ranked first.")),

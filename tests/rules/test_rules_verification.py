@@ -36,12 +36,15 @@ def test_a_complete_declaration_is_accepted():
      "Register what the applicant declared in its ESPD: exclusion grounds, self-cleaning "
      "and the minimum suitability levels (UBL §§ 135-138, 148)."),
     ({k: v for k, v in ESPD.items() if k != "mandatory_exclusion"},
-     "espd.mandatory_exclusion", "The ESPD of 'Alfa' does not say mandatory_exclusion "
-                                 "(yes or no).", "Answer every question of the declaration."),
+     "espd.mandatory_exclusion", "The ESPD of 'Alfa' does not say whether a "
+                                 "mandatory exclusion ground applies (yes or no).",
+     "Answer every question of the declaration."),
     (dict(ESPD, voluntary_exclusion="nej"), "espd.voluntary_exclusion",
-     "The ESPD of 'Alfa' does not say voluntary_exclusion (yes or no).", None),
+     "The ESPD of 'Alfa' does not say whether a voluntary exclusion ground applies "
+     "(yes or no).", None),
     (dict(ESPD, meets_minimum_levels=None), "espd.meets_minimum_levels",
-     "The ESPD of 'Alfa' does not say meets_minimum_levels (yes or no).", None),
+     "The ESPD of 'Alfa' does not say whether it meets the minimum suitability "
+     "levels (yes or no).", None),
 ])
 def test_an_incomplete_declaration_is_refused(espd, field, message, hint):
     with pytest.raises(RuleViolation) as err:

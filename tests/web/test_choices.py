@@ -110,6 +110,7 @@ def _form(engine, task_id: str, bidders: list[str], first: str) -> dict:
     for i, bidder in enumerate([first, *bidders[1:]]):
         fields[f"revised_tenders.{i}.bidder"] = bidder
         fields[f"revised_tenders.{i}.price"] = "140.000.000"
+        fields[f"revised_tenders.{i}.conforming"] = "on"  # ticked by default on the page
     return fields
 
 
@@ -145,6 +146,10 @@ def test_a_tampered_criterion_through_the_engine_is_refused_with_field_and_hint(
 
 
 def test_english_has_the_refusal_too():
-    from webui.catalogue import ENGLISH
+    from babel.messages.pofile import read_po
 
-    assert ENGLISH[NOT_HELD].startswith("The value is not among")
+    from webui.messages import po_path
+
+    with open(po_path("en", "messages"), "rb") as f:
+        catalog = read_po(f)
+    assert catalog[NOT_HELD].string.startswith("The value is not among")

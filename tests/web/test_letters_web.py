@@ -181,3 +181,10 @@ def test_a_letter_is_found_only_under_its_own_procedure(client, auth, web_engine
     auth.login("anna")
     assert client.get(f"/instances/{other}/letters/{first['id']}").status_code == 404
     assert client.get(f"/instances/{procedure}/letters/999999").status_code == 404
+
+
+def test_the_reason_texts_of_the_engine_are_in_the_catalogue():
+    from engine.rules import cancellation
+    from webui.cancel import REASON_TEXTS
+
+    assert REASON_TEXTS == (cancellation.BLANK, cancellation.TOO_LONG, cancellation.CONTROL)

@@ -86,7 +86,7 @@ def test_evaluation_page(client, auth, web_engine, clock):
     page = client.get(f"/instances/{iid}/evaluation").get_data(as_text=True)
     assert "Klinisk værdi" in page and "Sundhed ApS" in page
     assert "rangordensombytning" in page  # proportional is a relative price model
-    assert "P = 10 x lowest price / price" in page  # the formula in words
+    assert "P = 10 × laveste pris / pris" in page  # the formula in words, in Danish
     rows = page.split("<tbody>")[1]
     assert rows.index("Sundhed ApS") < rows.index("Medtech A/S")  # rank 1 first
 

@@ -73,7 +73,11 @@ SCHEMAS = {
             "hint": {"type": "string", "description": "what to do"},
             "element": {"type": "string", "description": "the BPMN element"},
             "errors": {"type": "object", "additionalProperties": {"type": "string"},
-                       "description": "field -> message"}}},
+                       "description": "field -> message"},
+            "message_id": {"type": "string", "description": "the English message "
+                           "template (the gettext id) that detail fills in"},
+            "params": {"type": "object", "description": "the template's parameters "
+                       "(amounts in DKK as numbers, dates as ISO dates)"}}},
     "Me": {"type": "object", "required": ["name", "authority", "groups"], "properties": {
         "name": {"type": "string"}, "full_name": {"type": "string"},
         "authority": {"type": "string"}, "groups": {"type": "array", "items": {

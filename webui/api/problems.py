@@ -6,12 +6,14 @@ Like the web pages, a 404 says nothing about what the caller may not see.
 from __future__ import annotations
 
 import json
+from datetime import date
+from decimal import Decimal
 
 from flask import Response, current_app, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import InvalidData, OpiflowError
+from engine.errors import InvalidData, Money, OpiflowError
 
 from ..i18n import gettext as _
 
@@ -48,6 +50,25 @@ def problem(status: int, detail: str = "", *, kind: str = "", **extra) -> Respon
     return response
 
 
+def _params(params: dict) -> dict | None:
+    """A message's parameters as JSON values: an amount as its number, a date as an ISO
+    date, anything else as it prints unless JSON has it."""
+    def value(v):
+        if isinstance(v, Money):
+            return value(v.amount)
+        if isinstance(v, bool | int | float | str) or v is None:
+            return v
+        if isinstance(v, date):
+            return v.isoformat()
+        if isinstance(v, list | tuple | set | frozenset):
+            return [value(x) for x in v]
+        if isinstance(v, Decimal):
+            return int(v) if v == v.to_integral_value() else float(v)
+        return str(v)
+
+    return {k: value(v) for k, v in params.items()} or None
+
+
 def problem_response(err: Exception) -> Response:
     """The problem document for any error raised while serving an API request."""
     if isinstance(err, OpiflowError):
@@ -57,7 +78,9 @@ def problem_response(err: Exception) -> Response:
                                   "adgang til det."), kind="not-found")
         errors = err.errors if isinstance(err, InvalidData) else None
         return problem(status, err.message, kind=_kind(err), field=err.field,
-                       hint=err.hint, element=err.element, errors=errors)
+                       hint=err.hint, element=err.element, errors=errors,
+                       message_id=err.template,
+                       params=_params(err.params))
     if isinstance(err, CSRFError):
         return problem(400, _("Formularen var for gammel eller manglede sin "
                               "sikkerhedsnøgle."), kind="csrf",
