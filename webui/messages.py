@@ -173,7 +173,9 @@ def update(write_files: bool = True) -> dict[str, list[str]]:
     for domain, (_source, target) in DOMAINS.items():
         template = _extract(domain)
         catalog = read(target, domain)
+        created = catalog.creation_date
         catalog.update(template, no_fuzzy_matching=True)
+        catalog.creation_date = created  # unchanged strings: an unchanged file
         for message in catalog:
             if message.id and not message.string and message.id in legacy \
                     and domain == "messages":
