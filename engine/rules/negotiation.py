@@ -39,6 +39,9 @@ LOCKED_TERMS: dict[str, str] = {
                      "deltagerhonorering", "vederlag til deltagerne",
                      "honorering af deltagerne"), "the remuneration to participants"),
 }
+# names of "everything" that are long enough to pass for specific information
+VAGUE = frozenset({"everything", "all information", "alle oplysninger", "hele løsningen",
+                   "hele tilbuddet", "the whole solution", "the whole tender"})
 GENERAL_RECIPIENTS = frozenset({"alle", "all", "everyone", "alle tilbudsgivere",
                                 "all bidders", "de andre", "the others", "andre"})
 # Keys of the evaluation model: changing any of them changes the award criteria.
@@ -172,8 +175,7 @@ def check_disclosures(disclosures: list[dict], bidder: str, others: list[str],
         if not isinstance(item, dict):
             raise RuleViolation("{what} must be an object.", field=field, what=field)
         information = str(item.get("information") or "").strip()
-        if len(information) < 10 or information.lower() in {"alt", "everything", "all",
-                                                          "løsningen", "tilbuddet"}:
+        if len(information) < 10 or " ".join(information.lower().split()) in VAGUE:
             raise RuleViolation(
                 "The disclosure no. {n} does not name the specific "
                 "information ({value!r}).",

@@ -271,3 +271,23 @@ def test_the_estimated_value_hint_in_full():
     assert err.value.hint == ("The estimated value of an innovation partnership covers all "
                               "phases and the maximum purchase: raise the estimate, or lower "
                               "the fees or the ceiling.")
+
+
+@pytest.mark.parametrize("text", ["Udfyldes senere.", "SE VEDLAGTE BILAG", "To be completed",
+                                  "to be confirmed...", " Tekst følger senere. "])
+def test_long_placeholders_are_refused(text):
+    with pytest.raises(RuleViolation) as err:
+        check_real_text(text, "award.advantages", "The winner's advantages")
+    assert err.value.message == (f"The winner's advantages is missing or only a placeholder "
+                                 f"({text.strip()!r}).")
+
+
+def test_a_blank_text_is_named_blank_and_the_account_is_checked():
+    with pytest.raises(RuleViolation) as err:
+        check_real_text(None, "f", "X")
+    assert err.value.message == "X is missing or only a placeholder ('blank')."
+    with pytest.raises(RuleViolation) as err:
+        award_notification(dict(AWARD, negotiation_account="Kort."), "2026-04-07")
+    assert err.value.message == ("The account of the negotiations is missing or only a "
+                                 "placeholder ('Kort.').")
+    assert err.value.hint.startswith("Write the account of the negotiations in full")

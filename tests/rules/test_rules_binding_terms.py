@@ -231,3 +231,13 @@ def test_a_wrong_day_is_named():
     with pytest.raises(RuleViolation) as err:
         check_disclosures([], "Alfa Care", OTHERS, "17/11")
     assert err.value.field == "today"
+
+
+@pytest.mark.parametrize("information", ["everything", "All  information",
+                                         "alle oplysninger", "Hele løsningen",
+                                         "hele tilbuddet", "the whole solution",
+                                         "The whole tender"])
+def test_everything_by_another_name_is_refused(information):
+    with pytest.raises(RuleViolation, match="does not name the specific information"):
+        check_disclosures([dict(GOOD, information=information)], "Alfa Care", OTHERS,
+                          "2025-11-17")

@@ -201,3 +201,49 @@ def test_the_refusals_of_a_decision_in_full_words():
         decide(broken, 1, {"suspension": "granted", "decided_on": "2026-04-08"}, END,
                "2026-04-10")
     assert err.value.field == "filed_on"
+
+
+def test_the_register_refusals_in_full_words():
+    cases = [
+        (("x", END), "complaints", "The complaints must be a list.", ""),
+        (([], "x"), "standstill_end", None, None),
+        ((["x"], END), "complaints[0]", "complaints[0] must be an object.", ""),
+        (([dict(NEW, subject=None)], END), "complaints[0].subject",
+         "Complaint no. 1 does not say what about.",
+         "Register the complainant and the subject from the complaint."),
+        (([dict(NEW, filed_on=None)], END), "complaints[0].filed_on", None, None),
+        (([dict(NEW, suspension="x")], END), "complaints[0].suspension",
+         "Unknown suspension decision 'x'.", "Use pending, granted or refused."),
+        (([dict(NEW, suspension="granted")], END), "complaints[0].decided_on", None, None),
+    ]
+    for args, field, message, hint in cases:
+        with pytest.raises(RuleViolation) as err:
+            register(*args)
+        assert err.value.field == field
+        if message is not None:
+            assert err.value.message == message
+        if hint is not None:
+            assert err.value.hint == hint
+
+
+def test_the_signing_refusals_in_full_words():
+    late_then_early = [complaint("2026-04-08"), complaint("2026-04-07")]
+    with pytest.raises(RuleViolation) as err:
+        check_signing(late_then_early, END, "2026-04-15")
+    assert err.value.field == "complaints[1].suspension"
+    assert err.value.message == (
+        "The complaint from 'Beta Health' was filed within the standstill period: the "
+        "contract cannot be signed until Klagenævnet for Udbud has decided on suspension "
+        "(klagenævnsloven § 12).")
+    assert err.value.hint == ("Wait for the Board's decision on suspension and record it, "
+                              "with its date, before signing.")
+    with pytest.raises(RuleViolation) as err:
+        check_signing([complaint(suspension="granted", decided="2026-04-10")], END,
+                      "2026-04-15")
+    assert err.value.message == (
+        "Klagenævnet for Udbud granted the complaint from 'Beta Health' suspensive effect: "
+        "the contract cannot be signed until the Board decides the case.")
+    assert err.value.hint == "Record the Board's decision on the case, or cancel the award."
+    with pytest.raises(RuleViolation) as err:
+        check_signing([], END, "15. april")
+    assert err.value.field == "contract_signed"

@@ -125,3 +125,13 @@ def test_as_date_refuses_non_dates(value):
 def test_as_date_accepts_dates_and_iso():
     assert as_date("2026-03-26") == D("2026-03-26")
     assert as_date(D("2026-03-26")) == D("2026-03-26")
+
+
+def test_the_days_checked_are_named():
+    for fn, args, field in ((earliest_application_deadline, ("15/9",), "dispatch"),
+                            (check_application_deadline, ("15/9", "2025-10-16"), "dispatch"),
+                            (check_application_deadline, ("2025-09-15", "16/10"),
+                             "application_deadline")):
+        with pytest.raises(RuleViolation) as err:
+            fn(*args)
+        assert err.value.field == field

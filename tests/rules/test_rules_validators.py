@@ -499,3 +499,95 @@ def test_a_milestone_review_books_against_the_agreed_total():
     assert err.value.field == "amount" and "above the agreed total of 495000" in \
         err.value.message
     VALIDATORS["milestone_review"](dict(PHASE, fee_ledger=None), APPROVE, TODAY)
+
+
+# ------------------------------------------------- a wrong day names its own field
+BAD = "31/12"
+DAYS = [
+    ("applications", {"application_deadline": BAD},
+     {"applicants": [{"name": "A", "received": "2025-10-16", "espd": ESPD}]},
+     "application_deadline"),
+    ("applications", {"application_deadline": "2025-10-16"},
+     {"applicants": [{"name": "A", "received": BAD, "espd": ESPD}]}, "received"),
+    ("invitations", {"selection": {"rejected": []}}, dict(INVITED, invitations_sent=BAD),
+     "invitations_sent"),
+    ("invitations", {"selection": {"rejected": []}},
+     dict(INVITED, initial_tender_deadline=BAD), "initial_tender_deadline"),
+    ("final_invitation", {}, {"final_invitation_sent": BAD,
+                              "final_tender_deadline": "2026-02-17"}, "final_invitation_sent"),
+    ("final_invitation", {}, {"final_invitation_sent": "2026-02-16",
+                              "final_tender_deadline": BAD}, "final_tender_deadline"),
+    ("final_tenders", {"bidders": BIDDERS, "final_tender_deadline": BAD},
+     {"final_tenders": [{"bidder": "Alfa Care", "price": 1, "received": "2026-03-02"}]},
+     "final_tender_deadline"),
+    ("final_tenders", {"bidders": BIDDERS, "final_tender_deadline": "2026-03-02"},
+     {"final_tenders": [{"bidder": "Alfa Care", "price": 1, "received": BAD}]}, "received"),
+    ("award", {"evaluation": EVALUATION}, {"award": dict(AWARD, notified=BAD, documentation=
+                                                         dict(DOCUMENTED))}, "award.notified"),
+    ("partnership_contract", {"standstill_end": BAD},
+     {"contract_signed": "2026-04-08", "signed_by": "X"}, "standstill_end"),
+    ("partnership_contract", {"standstill_end": "2026-04-07"},
+     {"contract_signed": BAD, "signed_by": "X"}, "contract_signed"),
+]
+
+
+@pytest.mark.parametrize("name, data, submitted, field", DAYS,
+                         ids=[f"{r[0]}-{r[3]}" for r in DAYS])
+def test_a_wrong_day_is_refused_naming_its_field(name, data, submitted, field):
+    with pytest.raises(RuleViolation) as err:
+        VALIDATORS[name](data, submitted, TODAY)
+    assert err.value.field == field
+
+
+def test_the_validators_name_whom_they_judge():
+    with pytest.raises(RuleViolation) as err:
+        VALIDATORS["applications"]({"application_deadline": "2025-10-16"}, {
+            "applicants": [{"name": "Alfa", "received": "2025-10-01"}]}, TODAY)
+    assert "'Alfa'" in err.value.message and err.value.field == "applicants[0].espd"
+    data = {"applicant": "Alfa", "applicants": [{"name": "Alfa", "espd": EXCLUDED}]}
+    with pytest.raises(RuleViolation) as err:
+        VALIDATORS["suitability"](data, QUALIFIED, TODAY)
+    assert err.value.message.startswith("'Alfa' declared an exclusion ground")
+    published = dict(data, applicants=[{"name": "Alfa", "espd": ESPD}],
+                     tender_documents={"selection": {"rd_weight": 50, "tie_break": "decide",
+                                                     "minimum_levels": {"suitability": 6}}})
+    with pytest.raises(RuleViolation) as err:
+        VALIDATORS["suitability"](published, QUALIFIED, TODAY)
+    assert err.value.field == "suitability" and "minimum level 6" in err.value.message
+    with pytest.raises(RuleViolation) as err:
+        VALIDATORS["tender_score"]({"tender_documents": DOCS, "bidder": "Beta"},
+                                   {"tender_score": {"scores": SCORES,
+                                                     "impartiality": {"conflict": True}}},
+                                   TODAY)
+    assert "'Beta'" in err.value.message
+    with pytest.raises(RuleViolation) as err:
+        VALIDATORS["micro_sprint"]({"bidder": "Alfa Care", "round_bidders": BIDDERS},
+                                   {"sprint": dict(SPRINT, disclosures=[dict(
+                                       DISCLOSURE, recipients=["Alfa Care"])])}, TODAY)
+    assert err.value.message == "'Alfa Care' is not another bidder still taking part."
+    assert err.value.hint == "Recipients can be: Beta Health, Gamma Med."
+    with pytest.raises(RuleViolation) as err:
+        VALIDATORS["micro_sprint"]({"round_bidders": BIDDERS}, {"sprint": dict(
+            SPRINT, disclosures=[dict(DISCLOSURE, recipients=["Omega"])])}, TODAY)
+    assert err.value.hint == "Recipients can be: Alfa Care, Beta Health, Gamma Med."
+
+
+def test_the_award_texts_and_the_phase_are_named():
+    with pytest.raises(RuleViolation) as err:
+        VALIDATORS["award"]({"evaluation": EVALUATION}, {"award": dict(
+            AWARD, negotiation_account="Kort.")}, TODAY)
+    assert err.value.message.startswith("The account of the negotiations is missing")
+    assert err.value.field == "award.negotiation_account"
+    with pytest.raises(RuleViolation) as err:
+        VALIDATORS["award"]({"evaluation": EVALUATION}, {"award": dict(
+            AWARD, advantages="Kort.")}, TODAY)
+    assert err.value.message.startswith("The winner's advantages is missing")
+    with pytest.raises(RuleViolation) as err:
+        VALIDATORS["milestone_review"](dict(PHASE, phase_no=3), dict(
+            APPROVE, intermediate_targets=[]), TODAY)
+    assert err.value.message == "Phase 3 has no intermediate targets recorded."
+    with pytest.raises(RuleViolation) as err:
+        VALIDATORS["milestone_review"](dict(PHASE, phase_no=3, tender_documents=docs_with(
+            "development", termination_allowed=False)), {"phase_decision": "terminate"},
+            TODAY)
+    assert "after phase 3" in err.value.message
