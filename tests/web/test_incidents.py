@@ -32,7 +32,7 @@ def test_staff_see_and_resolve_an_incident(client, auth, web_engine, poisoned):
 
     before = dump(web_engine)
     refused = client.post(f"/incidents/{incident_id}/resolve", data={"note": " "})
-    assert refused.status_code == 422 and "note" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "bemærkning" in refused.get_data(as_text=True)
     assert dump(web_engine) == before
 
     done = client.post(f"/incidents/{incident_id}/resolve",
