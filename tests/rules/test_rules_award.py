@@ -290,4 +290,4 @@ def test_a_blank_text_is_named_blank_and_the_account_is_checked():
         award_notification(dict(AWARD, negotiation_account="Kort."), "2026-04-07")
     assert err.value.message == ("The account of the negotiations is missing or only a "
                                  "placeholder ('Kort.').")
-    assert err.value.hint.startswith("Write the account of the negotiations in full")
+    assert err.value.hint.startswith("Write it in full (at least 15 characters)")
