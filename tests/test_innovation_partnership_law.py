@@ -116,9 +116,13 @@ def test_disclosure_needs_consent_to_the_specific_information_and_recipient(scen
     to_first_round(s)
     general = [{"information": "Alle oplysninger", "recipients": ["alle"],
                 "consented_on": "2025-11-17", "consent_by": "Direktøren"}]
-    err = s.refused("Gennemfør mikrosprint", "ida", sprint(general), "not a recipient",
+    err = s.refused("Gennemfør mikrosprint", "ida", sprint(general),
+                    "does not name the specific information", item="Alfa Care")
+    assert err.field == "disclosures[0].information" and "Name exactly" in err.hint
+    named = [dict(general[0], information="Alarmgrænserne i løsningsbeskrivelsen v2")]
+    err = s.refused("Gennemfør mikrosprint", "ida", sprint(named), "not a recipient",
                     item="Alfa Care")
-    assert err.field == "disclosures[0].recipients"
+    assert err.field == "disclosures[0].recipients" and "Beta Health" in err.hint
     specific = [{"information": "Alarmgrænserne i løsningsbeskrivelsen v2",
                  "recipients": ["Beta Health", "Gamma Med"], "consented_on": "2025-11-17",
                  "consent_by": "Anne Hansen, direktør"}]
