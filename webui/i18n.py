@@ -368,11 +368,36 @@ def field_label(key: str) -> str:
     if label:
         return gettext(label)
     last = str(key).rsplit(".", 1)[-1]
+    if FIELD_LABELS.get(last):
+        return gettext(FIELD_LABELS[last])
     return form_words()[0].get(last) or last.replace("_", " ")
 
 
-# several partners: a partner's contract terms beside the milestone review
+# several partners: a partner's contract terms beside the milestone review, and the keys of
+# each partner's contract (shown in the audit's change table)
 FIELD_LABELS.update({
+    "ended_after_phase": N_("Ophørt efter fase"),
+    "ended_after": N_("Ophørt efter"),
+    "phase_done": N_("Fase afsluttet"),
+    "done": N_("Afsluttet"),
+    "all_ended": N_("Alle kontrakter ophørt"),
+    "approve": N_("Godkend"),
+    "contract": N_("Kontrakt"),
+    "decisions": N_("Beslutninger"),
+    "partner": N_("Partner"),
+    "partners": N_("Partnere"),
+    "partnerships": N_("Partnerskabskontrakter"),
+    "pending": N_("Afventer"),
+    "purchasing": N_("Køber"),
+    "reason": N_("Begrundelse"),
+    "remaining": N_("Tilbage"),
+    "reviews": N_("Vurderinger"),
+    "rework": N_("Omarbejdning"),
+    "rework_deadline": N_("Frist for omarbejdning"),
+    "signed": N_("Underskrevet"),
+    "status": N_("Status"),
+    "terminate": N_("Ophør"),
+    "used": N_("Brugt"),
     "phase_terms": N_("Fasens vilkår i kontrakten"),
     "partner_fees": N_("Partnerens honorarer udbetalt"),
     "duration_days": N_("Varighed (dage)"),

@@ -11,9 +11,19 @@ from flask_login import current_user, login_required
 from engine.letters import render
 
 from .auth import engine
+from .i18n import N_, _
 from .instances import get_instance
 
 bp = Blueprint("letters", __name__, url_prefix="/instances")
+
+# the kinds of letter, as the list names them (the letters themselves stay Danish)
+KINDS = {"selection": N_("Udvælgelse"), "reduction": N_("Reduktion af tilbudsgivere"),
+         "award": N_("Tildeling"), "cancellation": N_("Annullering")}
+
+
+@bp.app_template_global()
+def letter_kind(kind: str) -> str:
+    return _(KINDS[kind]) if kind in KINDS else kind
 
 
 @bp.get("/<instance_id>/letters")

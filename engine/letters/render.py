@@ -61,6 +61,5 @@ def pdf(row: dict) -> bytes:
     para(letter["sender"])
     doc.ln(4)
     para(letter["legal"], size=9, height=5)
-    para(f"Brev nr. {values['number']} - sag {values['instance_id']} - dannet "
-         f"{values['created']}", size=8, height=4)
+    para(f"Brev nr. {values['number']} - dannet {values['created']}", size=8, height=4)
     return bytes(doc.output())
