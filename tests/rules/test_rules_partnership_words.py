@@ -737,3 +737,96 @@ def test_the_ceiling_is_shared_and_call_offs_counted_per_partner():
         "used": Decimal(0), "remaining": Decimal(10), "partners": {}}
     assert rules.ceiling_by_partner([], 0) == {"used": Decimal(0), "remaining": Decimal(0),
                                                "partners": {}}
+
+
+@pytest.mark.parametrize("award, partners", [
+    ({"partners": [" Alfa ", "", "  ", "Beta"], "winner": "Gamma"}, ["Alfa", "Beta"]),
+    ({"partners": [], "winner": " Gamma "}, ["Gamma"]),
+    ({"partners": None, "winner": "Gamma"}, ["Gamma"]),
+    ({"partners": ["  "]}, [""]), ({}, [""])])
+def test_the_award_names_its_partners_or_the_winner_alone(award, partners):
+    assert rules.awarded(award) == partners
+
+
+def test_a_review_of_a_phase_missing_from_the_contract_has_no_targets_and_no_fee():
+    ps = partnerships()
+    ps["Alfa"]["contract"] = ps["Alfa"]["contract"][:1]
+    assert refused(rules.check_review, docs(), ps, "Alfa", 2,
+                   review("approve", [{"target": "x", "met": True}]), TODAY)[2:] == (
+        "amount", {"what": "amount", "value": None})
+    assert rules.check_review(docs(), ps, "Alfa", 2,
+                              review("rework", [], rework_deadline="2026-08-02"),
+                              TODAY) is None
+
+
+def test_a_bullet_or_letter_x_inside_a_target_is_kept():
+    assert rules.target_list("X-ray\nXX\n- Xenon -") == ["X-ray", "XX", "Xenon"]
+
+
+def test_partners_without_a_rank_and_with_one_are_compared_without_error():
+    evaluation = [{"bidder": "Alfa", "rank": 1}, {"bidder": "Nul"}]
+    assert rules.check_partners(["Nul", "Alfa"], evaluation, DOCS) is None
+
+
+def test_review_due_takes_the_rework_deadline_of_the_phase_asked_for():
+    ps = partnerships()
+    ps["Alfa"]["reviews"] = [{"phase": 2, "rework_deadline": "2026-09-01"},
+                             {"phase": 1, "rework_deadline": "2026-05-20"}]
+    assert rules.review_due(ps, "Alfa", 2) == "2026-09-01"
+    assert rules.review_due(ps, "Alfa", 1) == "2026-05-20"
+
+
+def test_a_review_without_a_partner_name_checks_no_contract():
+    ps = {"": {"status": "active", "contract": [{"phase": 1, "targets": ["Prototype"]}]}}
+    assert rules.check_review(docs(), ps, "", 1,
+                              review("rework", [], rework_deadline="2026-08-02"),
+                              TODAY) is None
+
+
+@pytest.mark.parametrize("target", ["None", "XXXX"])
+def test_a_recorded_target_without_a_name_matches_no_contract_target(target):
+    ps = partnerships()
+    ps["Alfa"]["contract"][0]["targets"] = [target]
+    assert refused(rules.check_review, docs(), ps, "Alfa", 1,
+                   review("rework", [{"met": True}], rework_deadline="2026-08-02"),
+                   TODAY)[3] == {"phase": 1, "targets": [repr(target)]}
+
+
+def test_approval_without_a_partnership_uses_the_documents_fee_and_phases():
+    targets = [{"target": "x", "met": True}]
+    terms = docs(fee_per_phase=100)
+    assert refused(rules.check_review, terms, None, None, 2, review("approve", targets),
+                   TODAY, [{"phase": 1, "amount": 150}])[3] == {
+        "value": Money(100), "amount": Money(250), "total": Money(200),
+        "amount2": Money(50)}
+    assert refused(rules.check_review, docs(), None, None, 3, review("approve", targets),
+                   TODAY)[3] == {"phase": 3, "phases": 2}
+
+
+def test_close_reviews_books_only_the_phases_in_the_documents():
+    ps = partnerships()
+    assert refused(rules.close_reviews, ps, 3, [{"partner": "Alfa", "decision": "approve",
+                                                "targets": MET}], docs())[2:] == (
+        "phase", {"phase": 3, "phases": 2})
+
+
+def test_close_reviews_goes_on_past_a_partner_without_a_review():
+    ps = partnerships()
+    targets = [dict(t) for t in MET]
+    out = rules.close_reviews(ps, 1, [{"partner": "Beta", "decision": "approve",
+                                      "targets": targets}], docs())
+    assert out["partnerships"]["Alfa"] == ps["Alfa"]
+    beta = out["partnerships"]["Beta"]
+    assert (beta["phase_done"], beta["fee_ledger"]) == (1, [{"phase": 1, "amount": 165000}])
+    assert beta["reviews"][0]["targets"] == MET
+    assert beta["reviews"][0]["targets"][0] is not targets[0]
+    assert out["pending"] is True
+
+
+def test_call_offs_without_a_partner_add_up_and_sums_are_decimals():
+    result = rules.ceiling_by_partner([{"amount": 1}, {"amount": 2}], 10)
+    assert result == {"used": Decimal(3), "remaining": Decimal(7), "partners": {"": Decimal(3)}}
+    empty = rules.ceiling_by_partner([], None)
+    assert isinstance(empty["used"], Decimal) and empty["remaining"] is None
+    assert rules.ceiling_by_partner(None, 10) == {
+        "used": Decimal(0), "remaining": Decimal(10), "partners": {}}
