@@ -830,3 +830,10 @@ def test_call_offs_without_a_partner_add_up_and_sums_are_decimals():
     assert isinstance(empty["used"], Decimal) and empty["remaining"] is None
     assert rules.ceiling_by_partner(None, 10) == {
         "used": Decimal(0), "remaining": Decimal(10), "partners": {}}
+
+
+def test_close_reviews_counts_the_default_four_phases():
+    four = rules.open_partnerships(["Alfa"], {}, None, "2026-01-05")
+    assert refused(rules.close_reviews, four, 5, [{"partner": "Alfa", "decision": "approve",
+                                                  "targets": MET}], {})[2:] == (
+        "phase", {"phase": 5, "phases": 4})
