@@ -57,8 +57,6 @@ def compose(kind: str, submitted: dict | None, current: dict, completed: bool,
         letters += content.cancellation_letters(head, current, str(submitted.get("reason")),
                                                 today)
         return letters
-    if kind != "completed":
-        return letters
     if completed and current.get("cancellation_reason") and \
             _dict(current.get("selection")).get("cancel"):
         letters += content.cancellation_letters(head, current,
